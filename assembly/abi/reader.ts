@@ -1,0 +1,85 @@
+// Bounds-checked reader for records in the input buffer.
+//
+// Every read checks the remaining length first. The first failure is kept in
+// `status` and later reads return zero values, so a caller parses a whole
+// record and checks `status` once before it changes any state.
+
+import {
+  OK, ERR_TRUNCATED, ERR_TRAILING_BYTES, ERR_INVALID_UTF8,
+  ERR_STRING_TOO_LONG, ERR_EMPTY_STRING,
+} from "./status";
+import { isValidUtf8 } from "./utf8";
+
+export class Reader {
+  status: i32 = OK;
+
+  constructor(private at: usize, private end: usize) {}
+
+  /** Records `code` unless an earlier failure is already recorded. */
+  fail(code: i32): void {
+    if (this.status == OK) this.status = code;
+  }
+
+  private take(size: usize): usize {
+    if (this.status != OK) return 0;
+    if (this.end - this.at < size) {
+      this.fail(ERR_TRUNCATED);
+      return 0;
+    }
+    const at = this.at;
+    this.at += size;
+    return at;
+  }
+
+  u8(): u32 {
+    const at = this.take(1);
+    return at == 0 ? 0 : <u32>load<u8>(at);
+  }
+
+  u16(): u32 {
+    const at = this.take(2);
+    return at == 0 ? 0 : <u32>load<u16>(at);
+  }
+
+  u32(): u32 {
+    const at = this.take(4);
+    return at == 0 ? 0 : load<u32>(at);
+  }
+
+  i32(): i32 {
+    const at = this.take(4);
+    return at == 0 ? 0 : load<i32>(at);
+  }
+
+  i64(): i64 {
+    const at = this.take(8);
+    return at == 0 ? 0 : load<i64>(at);
+  }
+
+  /** Reads a u16 length and that many UTF-8 bytes; `maxBytes` and emptiness are checked. */
+  string(maxBytes: i32, allowEmpty: bool): string {
+    const length = <i32>this.u16();
+    if (this.status != OK) return "";
+    if (length > maxBytes) {
+      this.fail(ERR_STRING_TOO_LONG);
+      return "";
+    }
+    if (length == 0) {
+      if (!allowEmpty) this.fail(ERR_EMPTY_STRING);
+      return "";
+    }
+    const at = this.take(<usize>length);
+    if (at == 0) return "";
+    if (!isValidUtf8(at, length)) {
+      this.fail(ERR_INVALID_UTF8);
+      return "";
+    }
+    return String.UTF8.decodeUnsafe(at, <usize>length);
+  }
+
+  /** Fails with ERR_TRAILING_BYTES unless every byte was read; returns the status. */
+  finish(): i32 {
+    if (this.status == OK && this.at != this.end) this.fail(ERR_TRAILING_BYTES);
+    return this.status;
+  }
+}

@@ -1,0 +1,122 @@
+// The module's exports: the whole ABI. docs/abi.md is the contract for every
+// function here, its record layouts and its status codes.
+//
+// The module imports nothing and has no clock, randomness or I/O. Every call
+// is a function of the state and its arguments, so hosts in any language
+// replaying the same calls get the same results.
+
+import { reserveInput, inputBytes, outputPointer } from "./abi/buffers";
+import { Reader } from "./abi/reader";
+import { Writer } from "./abi/writer";
+import { readConfig, readNamespace, readPod } from "./abi/records";
+import * as status from "./abi/status";
+import { PullQueue } from "./queue/queue";
+import { readSnapshot, writeSnapshot } from "./queue/snapshot";
+
+/** Version of this ABI; hosts check it before any other call. */
+const ABI_VERSION: i32 = 1;
+
+let queue = new PullQueue();
+const out = new Writer();
+
+function inputReader(length: i32): Reader | null {
+  const ptr = inputBytes(length);
+  if (ptr == 0) return null;
+  return new Reader(ptr, ptr + <usize>length);
+}
+
+/** Returns the ABI version, 1. */
+export function ipp_abi_version(): i32 {
+  return ABI_VERSION;
+}
+
+/** Returns a pointer to `length` writable input bytes, or 0 when length is negative or over 64 MiB. */
+export function ipp_input_reserve(length: i32): usize {
+  return reserveInput(length);
+}
+
+/** Returns the pointer to the last call's output bytes. */
+export function ipp_output_ptr(): usize {
+  return outputPointer();
+}
+
+/** Replaces the configuration with the record in the input; only before the first pod or namespace. */
+export function ipp_configure(length: i32): i32 {
+  const reader = inputReader(length);
+  if (reader === null) return status.ERR_INPUT_TOO_LARGE;
+  const config = readConfig(reader);
+  if (reader.finish() != status.OK) return reader.status;
+  if (!queue.isEmpty()) return status.ERR_NOT_EMPTY;
+  queue.config = config;
+  return status.OK;
+}
+
+/** Sets the number of images that may be in flight at once (1 to 1024). */
+export function ipp_set_slots(slots: i32): i32 {
+  return queue.setSlots(slots);
+}
+
+/** Sets or clears a namespace's priority annotation from the record in the input. */
+export function ipp_namespace_set(length: i32): i32 {
+  const reader = inputReader(length);
+  if (reader === null) return status.ERR_INPUT_TOO_LARGE;
+  const fields = readNamespace(reader);
+  if (reader.finish() != status.OK) return reader.status;
+  return queue.setNamespaceAnnotation(fields.name, fields.present, fields.state, fields.value);
+}
+
+/** Adds a pod's image requests from the record in the input; returns the pod id and writes image ids. */
+export function ipp_enqueue(length: i32): i32 {
+  const reader = inputReader(length);
+  if (reader === null) return status.ERR_INPUT_TOO_LARGE;
+  const fields = readPod(reader);
+  if (reader.finish() != status.OK) return reader.status;
+  return queue.enqueue(fields, out.reset());
+}
+
+/** Cancels a pod's requests and forgets it; returns how many images left the queue. */
+export function ipp_pod_remove(podId: u32): i32 {
+  return queue.removePod(podId);
+}
+
+/** Hands out the next image to pull; returns its id, or 0 when none is pending or every slot is busy. */
+export function ipp_next(): u32 {
+  return queue.next();
+}
+
+/** Finishes an in-flight pull (0 succeeded, 1 failed); returns the waiter count and writes the waiters. */
+export function ipp_complete(imageId: u32, outcome: u32): i32 {
+  return queue.complete(imageId, outcome, out.reset());
+}
+
+/** Writes an image info record; returns its length. */
+export function ipp_image_info(imageId: u32): i32 {
+  return queue.writeImageInfo(imageId, out.reset());
+}
+
+/** Writes a pod info record; returns its length. */
+export function ipp_pod_info(podId: u32): i32 {
+  return queue.writePodInfo(podId, out.reset());
+}
+
+/** Writes the stats record; returns its length. */
+export function ipp_stats(): i32 {
+  return queue.writeStats(out.reset());
+}
+
+/** Writes a snapshot of the whole state; returns its length. */
+export function ipp_snapshot(): i32 {
+  return writeSnapshot(queue, out.reset());
+}
+
+/** Replaces the state with the snapshot in the input; only into an instance with no pods or namespaces. */
+export function ipp_restore(length: i32): i32 {
+  const ptr = inputBytes(length);
+  if (ptr == 0) return status.ERR_INPUT_TOO_LARGE;
+  if (!queue.isEmpty()) return status.ERR_NOT_EMPTY;
+  const reader = new Reader(ptr, ptr + <usize>length);
+  const restored = readSnapshot(ptr, length, reader);
+  if (restored === null) return reader.status;
+  queue = restored;
+  return status.OK;
+}

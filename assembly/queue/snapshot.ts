@@ -1,0 +1,282 @@
+// Snapshots: the whole queue state as bytes, restorable into a fresh
+// instance (after a restart, or into another policy module) with the same
+// future behaviour, ids included.
+//
+//   0        4        8          12            12+n      16+n
+//   ┌────────┬────────┬──────────┬─────────────┬─────────┐
+//   │ "IPPQ" │ format │ body len │ body (n)    │ CRC-32  │
+//   └────────┴────────┴──────────┴─────────────┴─────────┘
+//
+// The CRC-32 covers every byte before it. The body layout is in docs/abi.md.
+// Snapshots are canonical: namespaces sorted by name, pods and images by id,
+// requests by pod id, so equal states give equal bytes. Keys, heap order,
+// and per-pod and per-namespace lists are derived again on restore.
+
+import { Reader } from "../abi/reader";
+import { Writer } from "../abi/writer";
+import { readConfig } from "../abi/records";
+import { crc32 } from "../abi/crc32";
+import * as limits from "../abi/limits";
+import * as status from "../abi/status";
+import { Config } from "../policy/config";
+import { MAX_CONTAINER_INDEX } from "../policy/order";
+import { ANNOTATION_ABSENT, ANNOTATION_INVALID } from "../policy/tier";
+import { normalizeReference } from "../reference";
+import { Image, Namespace, Pod, IMAGE_IN_FLIGHT, IMAGE_PENDING, request, requestContainer, requestPod } from "./model";
+import { PullQueue, POD_KNOWN_FLAGS } from "./queue";
+
+/** "IPPQ" read as a little-endian u32. */
+export const SNAPSHOT_MAGIC: u32 = 0x51505049;
+export const SNAPSHOT_FORMAT: u32 = 1;
+const HEADER_BYTES: i32 = 12;
+const TRAILER_BYTES: i32 = 4;
+
+function writeConfig(out: Writer, config: Config): void {
+  out.i32(config.criticalPriority);
+  out.u32(<u32>config.slots);
+  out.string(config.annotationKey);
+  out.u16(<u32>config.criticalClasses.length);
+  for (let i = 0; i < config.criticalClasses.length; i++) out.string(config.criticalClasses[i]);
+  out.u16(<u32>config.preferredNamespaces.length);
+  for (let i = 0; i < config.preferredNamespaces.length; i++) out.string(config.preferredNamespaces[i]);
+}
+
+function compareU64(a: u64, b: u64): i32 {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Writes a snapshot of `queue` and returns its length. */
+export function writeSnapshot(queue: PullQueue, out: Writer): i32 {
+  out.u32(SNAPSHOT_MAGIC);
+  out.u32(SNAPSHOT_FORMAT);
+  out.u32(0); // body length, filled in below
+
+  writeConfig(out, queue.config);
+  out.i64(<i64>queue.sequence);
+  out.i64(<i64>queue.pullsSucceeded);
+  out.i64(<i64>queue.pullsFailed);
+  out.u32(queue.podIds.highWater);
+  out.u32(queue.imageIds.highWater);
+
+  const names = queue.namespaces.keys();
+  names.sort();
+  out.u32(<u32>names.length);
+  for (let i = 0; i < names.length; i++) {
+    const namespace = queue.namespaces.get(names[i]);
+    out.string(namespace.name);
+    out.u8(namespace.annotationState);
+    out.i32(namespace.annotation);
+  }
+
+  out.u32(<u32>queue.podCount);
+  for (let id = 1; id < queue.pods.length; id++) {
+    const pod = queue.pods[id];
+    if (pod === null) continue;
+    out.u32(pod.id);
+    out.string(pod.namespace.name);
+    out.string(pod.name);
+    out.u8(pod.flags);
+    out.i32(pod.priority);
+    out.string(pod.priorityClassName);
+    out.string(pod.configSource);
+    out.i64(pod.creationMs);
+    out.i64(<i64>pod.sequence);
+    out.u32(pod.nextContainer);
+  }
+
+  out.u32(<u32>queue.imageCount);
+  for (let id = 1; id < queue.images.length; id++) {
+    const image = queue.images[id];
+    if (image === null) continue;
+    out.u32(image.id);
+    out.string(image.name);
+    out.u8(image.state);
+    const requests = image.requests.slice(0);
+    requests.sort(compareU64);
+    out.u32(<u32>requests.length);
+    for (let i = 0; i < requests.length; i++) {
+      out.u32(requestPod(requests[i]));
+      out.u32(requestContainer(requests[i]));
+    }
+  }
+
+  const bodyLength = out.length - HEADER_BYTES;
+  store<u32>(out.start() + 8, <u32>bodyLength);
+  out.u32(crc32(out.start(), out.length));
+  return out.length;
+}
+
+/** Decodes and validates a snapshot into a new queue, or returns null with reader.status set. */
+export function readSnapshot(ptr: usize, length: i32, reader: Reader): PullQueue | null {
+  if (length < HEADER_BYTES + TRAILER_BYTES) {
+    reader.fail(length >= 8 && load<u32>(ptr) == SNAPSHOT_MAGIC && load<u32>(ptr + 4) != SNAPSHOT_FORMAT
+      ? status.ERR_SNAPSHOT_VERSION : status.ERR_SNAPSHOT_CORRUPT);
+    return null;
+  }
+  if (load<u32>(ptr) != SNAPSHOT_MAGIC || load<u32>(ptr + 4) != SNAPSHOT_FORMAT) {
+    reader.fail(status.ERR_SNAPSHOT_VERSION);
+    return null;
+  }
+  const bodyLength = load<u32>(ptr + 8);
+  if (<u64>bodyLength + <u64>(HEADER_BYTES + TRAILER_BYTES) != <u64>length) {
+    reader.fail(status.ERR_SNAPSHOT_CORRUPT);
+    return null;
+  }
+  const checked = length - TRAILER_BYTES;
+  if (crc32(ptr, checked) != load<u32>(ptr + <usize>checked)) {
+    reader.fail(status.ERR_SNAPSHOT_CORRUPT);
+    return null;
+  }
+
+  const body = new Reader(ptr + <usize>HEADER_BYTES, ptr + <usize>checked);
+  const queue = decodeBody(body);
+  if (body.finish() != status.OK || queue === null) {
+    // Whatever the body's first failure was, a snapshot that passed its checksum but
+    // does not decode was written by something that breaks the format.
+    reader.fail(status.ERR_SNAPSHOT_CORRUPT);
+    return null;
+  }
+  return queue;
+}
+
+function decodeBody(body: Reader): PullQueue | null {
+  const queue = new PullQueue();
+  queue.config = readConfig(body);
+  queue.sequence = <u64>body.i64();
+  queue.pullsSucceeded = <u64>body.i64();
+  queue.pullsFailed = <u64>body.i64();
+  const podHighWater = body.u32();
+  const imageHighWater = body.u32();
+  if (body.status != status.OK) return null;
+  // Ids are taken lowest first, so the high-water mark never passes the limit by more than one.
+  if (podHighWater < 1 || podHighWater > <u32>limits.MAX_PODS + 1) return null;
+  if (imageHighWater < 1 || imageHighWater > <u32>limits.MAX_IMAGES + 1) return null;
+
+  // Namespaces, in strictly ascending name order.
+  const namespaceCount = body.u32();
+  if (namespaceCount > <u32>limits.MAX_NAMESPACES) return null;
+  let previousName = "";
+  for (let i: u32 = 0; i < namespaceCount && body.status == status.OK; i++) {
+    const name = body.string(limits.MAX_NAMESPACE_BYTES, false);
+    const state = <u8>body.u8();
+    const value = body.i32();
+    if (body.status != status.OK) return null;
+    if (i > 0 && name <= previousName) return null;
+    if (state > ANNOTATION_INVALID || (state != 1 && value != 0)) return null;
+    previousName = name;
+    const namespace = queue.createNamespace(name);
+    namespace.annotationState = state;
+    namespace.annotation = value;
+  }
+
+  // Pods, in strictly ascending id order.
+  const podCount = body.u32();
+  if (podCount > <u32>limits.MAX_PODS) return null;
+  const usedPodIds = new Set<u32>();
+  const sequences = new Set<u64>();
+  let previousId: u32 = 0;
+  for (let i: u32 = 0; i < podCount; i++) {
+    const id = body.u32();
+    const namespaceName = body.string(limits.MAX_NAMESPACE_BYTES, false);
+    const name = body.string(limits.MAX_NAME_BYTES, false);
+    const flags = body.u8();
+    const priority = body.i32();
+    const priorityClassName = body.string(limits.MAX_NAME_BYTES, true);
+    const configSource = body.string(limits.MAX_NAME_BYTES, true);
+    const creationMs = body.i64();
+    const sequence = <u64>body.i64();
+    const nextContainer = body.u32();
+    if (body.status != status.OK) return null;
+    if (id <= previousId || id >= podHighWater) return null;
+    if ((flags & ~POD_KNOWN_FLAGS) != 0 || sequence >= queue.sequence || sequences.has(sequence)) return null;
+    if (nextContainer < 1 || nextContainer > MAX_CONTAINER_INDEX + 1) return null;
+    if (!queue.namespaces.has(namespaceName)) return null;
+    const podKey = namespaceName + "/" + name;
+    if (queue.podsByName.has(podKey)) return null;
+    previousId = id;
+
+    const namespace = queue.namespaces.get(namespaceName);
+    const pod = new Pod(id, namespace, name, flags, priority, priorityClassName, configSource, creationMs, sequence);
+    pod.nextContainer = nextContainer;
+    queue.assignKey(pod);
+    while (<u32>queue.pods.length < id) queue.pods.push(null);
+    queue.pods.push(pod);
+    pod.namespaceSlot = namespace.pods.length;
+    namespace.pods.push(id);
+    queue.podsByName.set(podKey, id);
+    queue.podCount++;
+    queue.textBytes += String.UTF8.byteLength(name) + String.UTF8.byteLength(priorityClassName)
+      + String.UTF8.byteLength(configSource);
+    usedPodIds.add(id);
+    sequences.add(sequence);
+  }
+
+  // A namespace with no pods is kept only for its annotation.
+  const namespaces = queue.namespaces.values();
+  for (let i = 0; i < namespaces.length; i++) {
+    const namespace = namespaces[i];
+    if (namespace.pods.length == 0 && namespace.annotationState == ANNOTATION_ABSENT) return null;
+  }
+
+  // Images, in strictly ascending id order, with their requests by ascending pod id.
+  const imageCount = body.u32();
+  if (imageCount > <u32>limits.MAX_IMAGES) return null;
+  const usedImageIds = new Set<u32>();
+  const usedContainers = new Set<u64>();
+  previousId = 0;
+  for (let i: u32 = 0; i < imageCount; i++) {
+    const id = body.u32();
+    const name = body.string(limits.MAX_REFERENCE_BYTES + 32, false);
+    const state = <u8>body.u8();
+    const requestCount = body.u32();
+    if (body.status != status.OK) return null;
+    if (id <= previousId || id >= imageHighWater) return null;
+    if (state != IMAGE_PENDING && state != IMAGE_IN_FLIGHT) return null;
+    if (state == IMAGE_PENDING && requestCount == 0) return null;
+    if (requestCount > <u32>limits.MAX_REQUESTS) return null;
+    const normalized = normalizeReference(name);
+    if (normalized === null || normalized != name || queue.imagesByName.has(name)) return null;
+    previousId = id;
+
+    const image = new Image(id, name);
+    image.state = state;
+    let previousPod: u32 = 0;
+    for (let j: u32 = 0; j < requestCount; j++) {
+      const podId = body.u32();
+      const container = body.u32();
+      if (body.status != status.OK) return null;
+      const pod = queue.pod(podId);
+      if (pod === null || podId <= previousPod || container >= pod.nextContainer) return null;
+      const entry = request(podId, container);
+      if (usedContainers.has(entry)) return null;
+      usedContainers.add(entry);
+      previousPod = podId;
+      image.requests.push(entry);
+      pod.images.push(id);
+      if (pod.images.length > limits.MAX_IMAGES_PER_POD) return null;
+      queue.requestCount++;
+      if (queue.requestCount > limits.MAX_REQUESTS) return null;
+    }
+
+    while (<u32>queue.images.length < id) queue.images.push(null);
+    queue.images.push(image);
+    queue.imagesByName.set(name, id);
+    queue.imageCount++;
+    queue.textBytes += name.length;
+    usedImageIds.add(id);
+    queue.refreshBest(image);
+    if (state == IMAGE_PENDING) queue.pending.push(image);
+    else queue.inFlight++;
+  }
+
+  // Every live pod waits for something; otherwise it would have been forgotten.
+  for (let id = 1; id < queue.pods.length; id++) {
+    const pod = queue.pods[id];
+    if (pod !== null && pod.images.length == 0) return null;
+  }
+  if (queue.textBytes > limits.MAX_TEXT_BYTES) return null;
+
+  queue.podIds.reset(podHighWater, usedPodIds);
+  queue.imageIds.reset(imageHighWater, usedImageIds);
+  return queue;
+}
