@@ -18,11 +18,20 @@ const ABI_VERSION: i32 = 1;
 
 let queue = new PullQueue();
 const out = new Writer();
+// Input offset of the field that failed the last decoding call, or -1.
+let errorOffset: i32 = -1;
 
 function inputReader(length: i32): Reader | null {
+  errorOffset = -1;
   const ptr = inputBytes(length);
   if (ptr == 0) return null;
   return new Reader(ptr, ptr + <usize>length);
+}
+
+// Returns the reader's status and remembers where it failed.
+function decodeFailure(reader: Reader): i32 {
+  errorOffset = reader.failedAt;
+  return reader.status;
 }
 
 /** Returns the ABI version, 1. */
@@ -35,6 +44,11 @@ export function ipp_input_reserve(length: i32): usize {
   return reserveInput(length);
 }
 
+/** Returns the input offset of the field that made the last record call fail, or -1. */
+export function ipp_error_offset(): i32 {
+  return errorOffset;
+}
+
 /** Returns the pointer to the last call's output bytes. */
 export function ipp_output_ptr(): usize {
   return outputPointer();
@@ -45,7 +59,7 @@ export function ipp_configure(length: i32): i32 {
   const reader = inputReader(length);
   if (reader === null) return status.ERR_INPUT_TOO_LARGE;
   const config = readConfig(reader);
-  if (reader.finish() != status.OK) return reader.status;
+  if (reader.finish() != status.OK) return decodeFailure(reader);
   if (!queue.isEmpty()) return status.ERR_NOT_EMPTY;
   queue.config = config;
   return status.OK;
@@ -61,7 +75,7 @@ export function ipp_namespace_set(length: i32): i32 {
   const reader = inputReader(length);
   if (reader === null) return status.ERR_INPUT_TOO_LARGE;
   const fields = readNamespace(reader);
-  if (reader.finish() != status.OK) return reader.status;
+  if (reader.finish() != status.OK) return decodeFailure(reader);
   return queue.setNamespaceAnnotation(fields.name, fields.present, fields.state, fields.value);
 }
 
@@ -70,7 +84,7 @@ export function ipp_enqueue(length: i32): i32 {
   const reader = inputReader(length);
   if (reader === null) return status.ERR_INPUT_TOO_LARGE;
   const fields = readPod(reader);
-  if (reader.finish() != status.OK) return reader.status;
+  if (reader.finish() != status.OK) return decodeFailure(reader);
   return queue.enqueue(fields, out.reset());
 }
 
@@ -111,6 +125,7 @@ export function ipp_snapshot(): i32 {
 
 /** Replaces the state with the snapshot in the input; only into an instance with no pods or namespaces. */
 export function ipp_restore(length: i32): i32 {
+  errorOffset = -1;
   const ptr = inputBytes(length);
   if (ptr == 0) return status.ERR_INPUT_TOO_LARGE;
   if (!queue.isEmpty()) return status.ERR_NOT_EMPTY;

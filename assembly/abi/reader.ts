@@ -12,12 +12,31 @@ import { isValidUtf8 } from "./utf8";
 
 export class Reader {
   status: i32 = OK;
+  /** Offset from the record start of the field that failed first, or -1. */
+  failedAt: i32 = -1;
+  private start: usize;
+  // Offset of the field being read, kept so a failure can name it.
+  private fieldAt: i32 = 0;
 
-  constructor(private at: usize, private end: usize) {}
+  constructor(private at: usize, private end: usize) {
+    this.start = at;
+  }
 
-  /** Records `code` unless an earlier failure is already recorded. */
+  /** Offset of the next unread byte from the record start. */
+  get offset(): i32 {
+    return <i32>(this.at - this.start);
+  }
+
+  /** Records `code` against the field being read, unless an earlier failure is recorded. */
   fail(code: i32): void {
-    if (this.status == OK) this.status = code;
+    this.failAt(this.fieldAt, code);
+  }
+
+  /** Records `code` against the field at `offset`, unless an earlier failure is recorded. */
+  failAt(offset: i32, code: i32): void {
+    if (this.status != OK) return;
+    this.status = code;
+    this.failedAt = offset;
   }
 
   private take(size: usize): usize {
@@ -32,33 +51,40 @@ export class Reader {
   }
 
   u8(): u32 {
+    this.fieldAt = this.offset;
     const at = this.take(1);
     return at == 0 ? 0 : <u32>load<u8>(at);
   }
 
   u16(): u32 {
+    this.fieldAt = this.offset;
     const at = this.take(2);
     return at == 0 ? 0 : <u32>load<u16>(at);
   }
 
   u32(): u32 {
+    this.fieldAt = this.offset;
     const at = this.take(4);
     return at == 0 ? 0 : load<u32>(at);
   }
 
   i32(): i32 {
+    this.fieldAt = this.offset;
     const at = this.take(4);
     return at == 0 ? 0 : load<i32>(at);
   }
 
   i64(): i64 {
+    this.fieldAt = this.offset;
     const at = this.take(8);
     return at == 0 ? 0 : load<i64>(at);
   }
 
   /** Reads a u16 length and that many UTF-8 bytes; `maxBytes` and emptiness are checked. */
   string(maxBytes: i32, allowEmpty: bool): string {
+    const fieldAt = this.offset;
     const length = <i32>this.u16();
+    this.fieldAt = fieldAt;
     if (this.status != OK) return "";
     if (length > maxBytes) {
       this.fail(ERR_STRING_TOO_LONG);
@@ -79,7 +105,7 @@ export class Reader {
 
   /** Fails with ERR_TRAILING_BYTES unless every byte was read; returns the status. */
   finish(): i32 {
-    if (this.status == OK && this.at != this.end) this.fail(ERR_TRAILING_BYTES);
+    if (this.status == OK && this.at != this.end) this.failAt(this.offset, ERR_TRAILING_BYTES);
     return this.status;
   }
 }

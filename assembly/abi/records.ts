@@ -20,8 +20,9 @@ function readStringList(reader: Reader, maxBytes: i32): Array<string> {
     return values;
   }
   for (let i = 0; i < count; i++) {
+    const valueAt = reader.offset;
     const value = reader.string(maxBytes, false);
-    if (values.includes(value)) reader.fail(ERR_DUPLICATE);
+    if (values.includes(value)) reader.failAt(valueAt, ERR_DUPLICATE);
     values.push(value);
   }
   return values;
@@ -31,12 +32,13 @@ function readStringList(reader: Reader, maxBytes: i32): Array<string> {
 export function readConfig(reader: Reader): Config {
   const config = new Config();
   config.criticalPriority = reader.i32();
+  const slotsAt = reader.offset;
   const slots = reader.u32();
   config.annotationKey = reader.string(limits.MAX_ANNOTATION_KEY_BYTES, false);
   config.criticalClasses = readStringList(reader, limits.MAX_NAME_BYTES);
   config.preferredNamespaces = readStringList(reader, limits.MAX_NAMESPACE_BYTES);
 
-  if (slots < 1 || slots > <u32>limits.MAX_SLOTS) reader.fail(ERR_INVALID_FIELD);
+  if (slots < 1 || slots > <u32>limits.MAX_SLOTS) reader.failAt(slotsAt, ERR_INVALID_FIELD);
   config.slots = <i32>slots;
   return config;
 }
@@ -53,10 +55,11 @@ export class NamespaceFields {
 export function readNamespace(reader: Reader): NamespaceFields {
   const fields = new NamespaceFields();
   fields.name = reader.string(limits.MAX_NAMESPACE_BYTES, false);
+  const presentAt = reader.offset;
   const present = reader.u8();
   const value = reader.string(limits.MAX_ANNOTATION_VALUE_BYTES, true);
-  if (present > 1) reader.fail(ERR_INVALID_FIELD);
-  if (present == 0 && value.length > 0) reader.fail(ERR_INVALID_FIELD);
+  // An absent annotation has no value.
+  if (present > 1 || (present == 0 && value.length > 0)) reader.failAt(presentAt, ERR_INVALID_FIELD);
 
   fields.present = present == 1;
   if (fields.present) {
@@ -77,17 +80,18 @@ export function readPod(reader: Reader): PodFields {
   fields.name = reader.string(limits.MAX_NAME_BYTES, false);
   fields.priorityClassName = reader.string(limits.MAX_NAME_BYTES, true);
   fields.configSource = reader.string(limits.MAX_NAME_BYTES, true);
-  if ((fields.flags & ~POD_KNOWN_FLAGS) != 0) reader.fail(ERR_INVALID_FIELD);
+  if ((fields.flags & ~POD_KNOWN_FLAGS) != 0) reader.failAt(0, ERR_INVALID_FIELD);
 
   const count = <i32>reader.u16();
   if (count == 0) reader.fail(ERR_NO_IMAGES);
   if (count > limits.MAX_IMAGES_PER_RECORD) reader.fail(ERR_LIST_TOO_LONG);
   for (let i = 0; i < count && reader.status == 0; i++) {
+    const referenceAt = reader.offset;
     const reference = reader.string(limits.MAX_REFERENCE_BYTES, false);
     if (reader.status != 0) break;
     const normalized = normalizeReference(reference);
     if (normalized === null) {
-      reader.fail(ERR_INVALID_REFERENCE);
+      reader.failAt(referenceAt, ERR_INVALID_REFERENCE);
       break;
     }
     fields.images.push(normalized);
