@@ -14,11 +14,11 @@ export interface PolicyConfig {
   criticalPriorityClassNames: string[];
   /** spec.priority at or above which a pod is critical (kubelet's SystemCriticalPriority). */
   criticalPriorityThreshold: number;
-  /** Namespace annotation that holds the default tier's integer priority. */
+  /** Namespace annotation that contains the default tier's integer priority. */
   namespacePriorityAnnotation: string;
 }
 
-/** Configuration used for keys that a file leaves out; frozen, including its arrays. */
+/** Configuration used for keys that a file leaves out. It is frozen, including its arrays. */
 export const DEFAULT_CONFIG: Readonly<PolicyConfig> = Object.freeze({
   preferredNamespaces: Object.freeze(["kube-system"]) as string[],
   // The two priority classes that Kubernetes creates for system pods.
@@ -50,24 +50,27 @@ const DNS_SUBDOMAIN_PATTERN = new RegExp(`^${DNS_LABEL}(?:\\.${DNS_LABEL})*$`);
 const DNS_LABEL_PATTERN = new RegExp(`^${DNS_LABEL}$`);
 const QUALIFIED_NAME_PATTERN = /^[A-Za-z0-9](?:[-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 
-/** Reads and validates a policy configuration file; missing keys take their defaults. */
+/** Reads and validates a policy configuration file. Missing keys take their defaults. */
 export function loadConfig(path: string): PolicyConfig {
   return parseConfig(readInputFile(path), path);
 }
 
-/** Parses and validates policy configuration text; file names the source in error messages. */
+/** Parses and validates policy configuration text. file names the source in error messages. */
 export function parseConfig(text: string, file: string): PolicyConfig {
   const document = parseDocument(text, { prettyErrors: false });
   const error = document.errors[0];
   if (error !== undefined) {
     // The library's own message for this case names its API, which means nothing to a user.
-    const detail = error.code === "MULTIPLE_DOCS" ? "the file holds more than one YAML document; expected one" : error.message;
+    let detail = error.message;
+    if (error.code === "MULTIPLE_DOCS") {
+      detail = "the file contains more than one YAML document, expected one";
+    }
     const { line, column } = lineAndColumn(text, error.pos[0]);
     throw new InputError(file, `invalid YAML at line ${line} column ${column}: ${detail}`);
   }
 
   const value: unknown = document.toJS();
-  // A file that is empty or holds only comments parses to null.
+  // A file that is empty or contains only comments parses to null.
   if (value === null || value === undefined) {
     return copyConfig(DEFAULT_CONFIG);
   }
@@ -98,19 +101,22 @@ export function parseConfig(text: string, file: string): PolicyConfig {
 
 type Fail = (problem: string) => never;
 
-/** A name syntax: a test and the words that describe it in messages. */
+/** A name syntax of the Kubernetes API and the words that describe it in messages. */
 interface NameRule {
-  test: (name: string) => boolean;
+  pattern: RegExp;
+  maxLength: number;
   description: string;
 }
 
 const namespaceRule: NameRule = {
-  test: (name) => name.length <= 63 && DNS_LABEL_PATTERN.test(name),
+  pattern: DNS_LABEL_PATTERN,
+  maxLength: 63,
   description: "a namespace name (lowercase letters, digits and '-', at most 63 characters)",
 };
 
 const priorityClassRule: NameRule = {
-  test: (name) => name.length <= 253 && DNS_SUBDOMAIN_PATTERN.test(name),
+  pattern: DNS_SUBDOMAIN_PATTERN,
+  maxLength: 253,
   description: "a PriorityClass name (lowercase letters, digits, '-' and '.', at most 253 characters)",
 };
 
@@ -140,7 +146,7 @@ function readNameList(
     return [...DEFAULT_CONFIG[key]];
   }
   if (!Array.isArray(value)) {
-    // A key with nothing after the colon parses to null; the user most likely meant an empty list.
+    // A key with nothing after the colon parses to null. The user most likely meant an empty list.
     const hint = value === null ? " (write [] for an empty list)" : "";
     fail(`${key} must be a list of strings, got ${describeType(value)}${hint}`);
   }
@@ -151,7 +157,10 @@ function readNameList(
     if (typeof name !== "string" || name === "") {
       fail(`${fieldPath} must be a non-empty string, got ${describeType(name)}`);
     }
-    if (!rule.test(name)) {
+    if (name.length > rule.maxLength) {
+      fail(`${fieldPath} must be ${rule.description}, got ${name.length} characters: ${formatValue(name)}`);
+    }
+    if (!rule.pattern.test(name)) {
       fail(`${fieldPath} must be ${rule.description}, got ${formatValue(name)}`);
     }
     if (names.includes(name)) {
@@ -186,7 +195,8 @@ function readAnnotationKey(settings: Record<string, unknown>, fail: Fail): strin
   if (!isAnnotationKey(value)) {
     fail(
       `namespacePriorityAnnotation must be an annotation key such as "example.com/pull-priority" ` +
-        `(optional DNS subdomain prefix and "/", then at most 63 letters, digits, '-', '_' or '.'), got ${formatValue(value)}`,
+        `(optional DNS subdomain prefix and "/", then at most 63 letters, digits, '-', '_' or '.'), ` +
+        `got ${formatValue(value)}`,
     );
   }
   return value;

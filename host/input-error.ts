@@ -4,7 +4,7 @@
 
 import { readFileSync } from "node:fs";
 
-/** An input file that cannot be read or holds invalid content; the message is "<file>: <problem>". */
+/** An input file that cannot be read or contains invalid content. The message is "<file>: <problem>". */
 export class InputError extends Error {
   override name = "InputError";
 
@@ -18,7 +18,7 @@ export class InputError extends Error {
   }
 }
 
-/** Reads a UTF-8 text file, turning file system errors into InputErrors; a leading BOM is removed. */
+/** Reads a UTF-8 text file and removes a leading BOM. File system errors become InputErrors. */
 export function readInputFile(path: string): string {
   let text: string;
   try {

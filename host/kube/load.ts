@@ -18,7 +18,7 @@ import type { NamespaceRecord, PodRecord } from "./records.ts";
 
 export { InputError } from "../input-error.ts";
 
-/** Counts of what loadPods left out; noImage counts containers, the others count pods. */
+/** Counts of what loadPods left out. noImage counts containers, the others count pods. */
 export interface SkippedCounts {
   /** Pods without spec.nodeName. */
   unscheduled: number;
@@ -38,14 +38,16 @@ export interface PodLoadResult {
 
 /** Options of loadPods. */
 export interface PodLoadOptions {
-  /** Keep only pods bound to this node; undefined keeps pods of every node. */
+  /** Node whose pods are kept. When undefined, pods of every node are kept. */
   node?: string;
-  /** Current time in ms since the Unix epoch. NOTE: accepted but not read; no pod field depends on it yet. */
-  now?: number;
 }
 
 const OBJECT_KINDS = "Pod, PodList, Namespace, NamespaceList or List";
 const TERMINAL_PHASES: ReadonlySet<string> = new Set(["Succeeded", "Failed"]);
+const IMPLIED_ITEM_KINDS: ReadonlyMap<string, "Pod" | "Namespace"> = new Map([
+  ["PodList", "Pod"],
+  ["NamespaceList", "Namespace"],
+]);
 const INT32_MIN = -2_147_483_648;
 const INT32_MAX = 2_147_483_647;
 
@@ -55,7 +57,7 @@ type KubeObject = Record<string, unknown>;
 interface LocatedObject {
   object: KubeObject;
   kind: "Pod" | "Namespace";
-  /** Position for messages, such as "item 3 of PodList" or "document 2"; "" for a lone top-level object. */
+  /** Position for messages, such as "item 3 of PodList" or "document 2", or "" for a lone top-level object. */
   location: string;
   /** Kind of the top-level object that contained it: Pod, PodList, Namespace, NamespaceList or List. */
   container: string;
@@ -167,7 +169,7 @@ interface ParsedDocument {
   location: string;
 }
 
-/** The file format rule: JSON when the first non-blank character opens an object or array. */
+/** Returns true when the first non-blank character opens a JSON object or array, which makes the file JSON. */
 function looksLikeJson(text: string): boolean {
   return /^\s*[{[]/.test(text);
 }
@@ -182,7 +184,7 @@ function parseJson(path: string, text: string): ParsedDocument[] {
     throw new InputError(path, `invalid JSON at line ${line} column ${column}: ${detail}`);
   }
 
-  // A top-level array is read like a multi-document YAML file; kubectl itself prints a List.
+  // A top-level array is read like a multi-document YAML file. kubectl itself prints a List instead.
   if (Array.isArray(value)) {
     return value.map((element, index) => ({ value: element, location: `item ${index + 1} of the top-level array` }));
   }
@@ -200,7 +202,7 @@ function parseYaml(path: string, text: string): ParsedDocument[] {
       throw new InputError(path, `invalid YAML at line ${line} column ${column}: ${error.message}`);
     }
 
-    // An empty document, such as the one after a trailing "---", holds no object.
+    // An empty document, such as the one after a trailing "---", contains no object.
     const value: unknown = document.toJS();
     if (value === null || value === undefined) {
       return;
@@ -263,13 +265,13 @@ function flattenList(path: string, list: KubeObject, listKind: string, location:
     throw new InputError(path, `items of ${listName} must be a list, got ${describeType(items)}`);
   }
 
-  // PodList and NamespaceList items may omit kind and apiVersion (kubectl 1.8 prints them so),
-  // so they take both from the list. List items must name their kind.
-  const impliedKind = listKind === "PodList" ? "Pod" : listKind === "NamespaceList" ? "Namespace" : undefined;
+  // Some dumps leave kind and apiVersion out of PodList and NamespaceList items, so those items
+  // take both from the list. Items of a List must name their kind.
+  const impliedKind = IMPLIED_ITEM_KINDS.get(listKind);
   const expectedKinds = impliedKind ?? "Pod or Namespace";
 
   items.forEach((item: unknown, index) => {
-    // Item numbers count from 1, as a person counts; field paths such as spec.containers[0] count from 0.
+    // Item numbers count from 1, as people count. Field paths such as spec.containers[0] count from 0.
     const itemLocation = `item ${index + 1} of ${listName}`;
     if (!isMapping(item)) {
       throw new InputError(path, `${itemLocation} must be a Kubernetes object, got ${describeType(item)}`);
@@ -288,12 +290,12 @@ function flattenList(path: string, list: KubeObject, listKind: string, location:
     }
     requireCoreApiVersion(path, item, itemLocation);
 
-    const object = item["kind"] === undefined ? { apiVersion: "v1", kind, ...item } : item;
+    const object = item["kind"] === kind ? item : { apiVersion: "v1", ...item, kind };
     result.objects.push({ object, kind, location: itemLocation, container: listKind });
   });
 }
 
-/** Pods, Namespaces and their lists are core objects, so an apiVersion other than v1 is a different kind. */
+/** Rejects an apiVersion other than v1, because Pods, Namespaces and their lists are core objects. */
 function requireCoreApiVersion(path: string, object: KubeObject, subject: string): void {
   const apiVersion = object["apiVersion"];
   if (apiVersion !== undefined && apiVersion !== "v1") {
@@ -301,7 +303,7 @@ function requireCoreApiVersion(path: string, object: KubeObject, subject: string
   }
 }
 
-/** Raises an error naming the kinds found when a file holds only objects of the other family. */
+/** Raises an InputError that names the kinds found when the file contains objects of the other family. */
 function rejectOtherFamily(
   path: string,
   objects: LocatedObject[],
@@ -376,10 +378,14 @@ function readPod(path: string, located: LocatedObject): PodFields {
 }
 
 /** Returns each container's image in order, undefined for a missing or blank image. */
-function readContainerImages(spec: KubeObject, field: "initContainers" | "containers", fail: Fail): (string | undefined)[] {
+function readContainerImages(
+  spec: KubeObject,
+  field: "initContainers" | "containers",
+  fail: Fail,
+): (string | undefined)[] {
   const containers = spec[field];
   if (containers === undefined || containers === null) {
-    // A pod without init containers omits the field; the API rejects a pod without containers.
+    // A pod without init containers omits the field. The API rejects a pod without containers.
     if (field === "containers") {
       fail(`spec.containers is missing`);
     }
@@ -419,7 +425,9 @@ function readCreationTime(metadata: KubeObject, fail: Fail): number | undefined 
 
   const ms = parseRfc3339(timestamp);
   if (ms === undefined) {
-    fail(`metadata.creationTimestamp ${formatValue(timestamp)} is not an RFC 3339 timestamp such as "2021-07-30T13:22:37Z"`);
+    fail(
+      `metadata.creationTimestamp ${formatValue(timestamp)} is not an RFC 3339 timestamp such as "2021-07-30T13:22:37Z"`,
+    );
   }
   return ms;
 }
@@ -429,7 +437,8 @@ const RFC3339_PATTERN =
 
 /**
  * Parses an RFC 3339 date-time to ms since the Unix epoch, or returns undefined when it is invalid.
- * Fractions below one ms are truncated. Leap second 60 is rejected, as Go's time.Parse rejects it.
+ * Fractions below one ms are truncated. Second 60 (a leap second) is rejected, as Go's time.Parse
+ * (src/time/format.go) rejects it.
  */
 export function parseRfc3339(text: string): number | undefined {
   const match = RFC3339_PATTERN.exec(text);
@@ -437,7 +446,9 @@ export function parseRfc3339(text: string): number | undefined {
     return undefined;
   }
 
-  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [
+    number, number, number, number, number, number,
+  ];
   const fraction = match[7] ?? "";
   const millisecond = Number(fraction.padEnd(3, "0").slice(0, 3));
   const offsetSign = match[8] === "-" ? -1 : 1;
@@ -459,7 +470,7 @@ export function parseRfc3339(text: string): number | undefined {
   return date.getTime() - offsetSign * (offsetHours * 60 + offsetMinutes) * 60_000;
 }
 
-// ---- Field readers; each raises through `fail` with the field path and the value found ----
+// ---- Field readers. Each raises through `fail` with the field path and the value found. ----
 
 type Fail = (problem: string) => never;
 
@@ -480,7 +491,7 @@ function readMapping(object: KubeObject, key: string, fail: Fail): KubeObject {
   return value;
 }
 
-/** Reads a required name field such as metadata.name from metadata; fieldPath names it in messages. */
+/** Reads a required name field such as metadata.name. fieldPath names it in messages. */
 function readName(metadata: KubeObject, fieldPath: string, fail: Fail): string {
   const key = fieldPath.slice(fieldPath.lastIndexOf(".") + 1);
   const value = metadata[key];
@@ -493,7 +504,7 @@ function readName(metadata: KubeObject, fieldPath: string, fail: Fail): string {
   return value;
 }
 
-/** Reads an optional string field; fieldPath ends with the key in object. */
+/** Reads an optional string field. The last part of fieldPath is the key in object. */
 function readOptionalString(object: KubeObject, fieldPath: string, fail: Fail): string | undefined {
   const key = fieldPath.slice(fieldPath.lastIndexOf(".") + 1);
   const value = object[key];
@@ -545,7 +556,7 @@ function describeLocation(located: LocatedObject): string {
   return located.location === "" ? `top-level ${located.kind}` : located.location;
 }
 
-/** Drops the source excerpt and offset that V8 puts into JSON.parse messages; the caller reports line and column. */
+/** Drops the source excerpt and offset that V8 puts into JSON.parse messages. The caller reports line and column instead. */
 function cleanJsonMessage(message: string): string {
   // V8 cuts long excerpts and marks the cut with "...".
   const unexpectedToken = /^(Unexpected token '.*?'), (?:\.\.\.)?".*" is not valid JSON$/s.exec(message);
@@ -571,7 +582,7 @@ function findJsonErrorOffset(text: string): number {
     }
   };
 
-  // Each scanner advances offset; on an error it leaves offset at the bad character and returns false.
+  // Each scanner advances offset. On an error it stops at the bad character and returns false.
   const scanString = (): boolean => {
     offset += 1;
     while (offset < text.length) {

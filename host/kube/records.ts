@@ -16,7 +16,10 @@ export interface PodRecord {
   mirror: boolean;
   /** metadata.creationTimestamp in milliseconds since the Unix epoch, undefined when absent. */
   creationTimeMs: number | undefined;
-  /** Images in the order the kubelet runs the containers: spec.initContainers, then spec.containers. Ephemeral containers are not included. */
+  /**
+   * Images in the order the kubelet runs the containers: spec.initContainers, then spec.containers.
+   * Ephemeral containers are not included.
+   */
   images: string[];
 }
 
