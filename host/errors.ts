@@ -6,6 +6,8 @@ import { errorName, errorText } from "./abi/status.ts";
 export class PolicyError extends Error {
   /** The ABI status name, for example ERR_INVALID_REFERENCE. */
   readonly status: string;
+  /** What the status means and what to do about it. */
+  readonly detail: string;
 
   constructor(
     /** The negative status code the module returned. */
@@ -19,9 +21,11 @@ export class PolicyError extends Error {
   ) {
     const status = errorName(code);
     const subject = field === undefined ? `value ${JSON.stringify(value)}` : `${field} ${JSON.stringify(value)}`;
-    super(`${operation}: ${subject}: ${errorText(code)} (${status})`);
+    const detail = errorText(code);
+    super(`${operation}: ${subject}: ${detail} (${status})`);
     this.name = "PolicyError";
     this.status = status;
+    this.detail = detail;
   }
 }
 

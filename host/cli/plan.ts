@@ -1,0 +1,50 @@
+// `image-pull-priority plan`: prints the order in which a node would pull
+// its pods' images, and why.
+
+import type { Command } from "commander";
+
+import { planPulls, type Plan } from "../plan.ts";
+import { addPodInputOptions, loadPodInputs, type PodInputOptions } from "./inputs.ts";
+import { formatTable } from "./table.ts";
+
+/** Pods listed per image in the table before the rest are counted. */
+const PODS_SHOWN = 3;
+
+interface PlanOptions extends PodInputOptions {
+  json?: boolean;
+}
+
+export function registerPlan(program: Command): void {
+  addPodInputOptions(
+    program
+      .command("plan")
+      .description("print the order in which a node pulls its pods' images, and why")
+      .argument("<pods-file>", "Pod, PodList or List as `kubectl get pods -A -o json` (or -o yaml) prints it"),
+  )
+    .option("--json", "print the plan as JSON")
+    .action((podsFile: string, options: PlanOptions) => {
+      const inputs = loadPodInputs(podsFile, options);
+      const plan = planPulls({ ...inputs, now: Date.now() });
+      for (const warning of plan.warnings) process.stderr.write(`warning: ${warning}\n`);
+      process.stdout.write(options.json ? JSON.stringify(plan, null, 2) + "\n" : formatPlan(plan));
+    });
+}
+
+function formatPods(pods: readonly string[]): string {
+  if (pods.length <= PODS_SHOWN) return pods.join(", ");
+  return `${pods.slice(0, PODS_SHOWN).join(", ")} (+${pods.length - PODS_SHOWN} more)`;
+}
+
+/** Formats a plan as a table followed by a summary line. */
+export function formatPlan(plan: Plan): string {
+  const rows = plan.order.map((entry, index) => [
+    String(index + 1), entry.image, entry.tier, entry.reason, formatPods(entry.pods),
+  ]);
+  const podCount = new Set(plan.order.flatMap((entry) => entry.pods)).size;
+  const { unscheduled, terminal, otherNode, noImage, invalidImage } = plan.skipped;
+  const summary =
+    `${plan.order.length} images for ${podCount} pods. ` +
+    `Skipped: ${terminal} pods in phase Succeeded or Failed, ${unscheduled} unscheduled, ` +
+    `${otherNode} on other nodes, ${invalidImage} with an invalid image; ${noImage} containers without an image.`;
+  return `${formatTable(["RANK", "IMAGE", "TIER", "REASON", "PODS"], rows)}\n\n${summary}\n`;
+}
