@@ -1,7 +1,7 @@
 // Image reference normalization, so that two spellings of one image share a
 // queue entry. It follows the distribution reference grammar and the
-// normalization containerd's CRI plugin applies (reference/docker
-// ParseDockerRef in containerd 1.7):
+// normalization containerd's CRI plugin applies (ParseDockerRef of
+// github.com/distribution/reference):
 //
 //   nginx                         -> docker.io/library/nginx:latest
 //   index.docker.io/user/app      -> docker.io/user/app:latest
