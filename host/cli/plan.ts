@@ -42,9 +42,22 @@ export function formatPlan(plan: Plan): string {
   ]);
   const podCount = new Set(plan.order.flatMap((entry) => entry.pods)).size;
   const { unscheduled, terminal, otherNode, noImage, invalidImage } = plan.skipped;
+  const skipped = [
+    count(terminal, "pod", "in phase Succeeded or Failed"),
+    count(unscheduled, "pod", "not bound to a node"),
+    count(otherNode, "pod", "on other nodes"),
+    count(invalidImage, "pod", "with an invalid image reference"),
+    count(noImage, "container", "without an image"),
+  ].filter((part) => part !== "");
   const summary =
-    `${plan.order.length} images for ${podCount} pods. ` +
-    `Skipped: ${terminal} pods in phase Succeeded or Failed, ${unscheduled} unscheduled, ` +
-    `${otherNode} on other nodes, ${invalidImage} with an invalid image; ${noImage} containers without an image.`;
+    `${count(plan.order.length, "image")} for ${count(podCount, "pod")}.` +
+    (skipped.length > 0 ? ` Skipped: ${skipped.join(", ")}.` : "");
   return `${formatTable(["RANK", "IMAGE", "TIER", "REASON", "PODS"], rows)}\n\n${summary}\n`;
+}
+
+// Formats "1 pod" or "2 pods", followed by `suffix`; returns "" for a zero count with a suffix.
+function count(value: number, noun: string, suffix = ""): string {
+  if (value === 0 && suffix !== "") return "";
+  const text = `${value} ${noun}${value === 1 ? "" : "s"}`;
+  return suffix === "" ? text : `${text} ${suffix}`;
 }
