@@ -18,6 +18,20 @@ const ABI_VERSION: i32 = 1;
 
 let queue = new PullQueue();
 const out = new Writer();
+
+// The minimal runtime collects garbage only when asked. Every export starts
+// with no managed value on the stack, so its entry is a safe point. A full
+// collection costs O(live objects), so one runs per O(live objects)
+// allocating calls: garbage stays proportional to the live state.
+let callsSinceCollect: i32 = 0;
+const COLLECT_BASE_CALLS: i32 = 1024;
+
+function collectIfDue(): void {
+  callsSinceCollect++;
+  if (callsSinceCollect < COLLECT_BASE_CALLS + 2 * (queue.podCount + queue.imageCount)) return;
+  __collect();
+  callsSinceCollect = 0;
+}
 // Input offset of the field that failed the last decoding call, or -1.
 let errorOffset: i32 = -1;
 
@@ -41,6 +55,7 @@ export function ipp_abi_version(): i32 {
 
 /** Returns a pointer to `length` writable input bytes, or 0 when length is negative or over 64 MiB. */
 export function ipp_input_reserve(length: i32): usize {
+  collectIfDue();
   return reserveInput(length);
 }
 
@@ -56,6 +71,7 @@ export function ipp_output_ptr(): usize {
 
 /** Replaces the configuration with the record in the input; only before the first pod or namespace. */
 export function ipp_configure(length: i32): i32 {
+  collectIfDue();
   const reader = inputReader(length);
   if (reader === null) return status.ERR_INPUT_TOO_LARGE;
   const config = readConfig(reader);
@@ -72,6 +88,7 @@ export function ipp_set_slots(slots: i32): i32 {
 
 /** Sets or clears a namespace's priority annotation from the record in the input. */
 export function ipp_namespace_set(length: i32): i32 {
+  collectIfDue();
   const reader = inputReader(length);
   if (reader === null) return status.ERR_INPUT_TOO_LARGE;
   const fields = readNamespace(reader);
@@ -81,6 +98,7 @@ export function ipp_namespace_set(length: i32): i32 {
 
 /** Adds a pod's image requests from the record in the input; returns the pod id and writes image ids. */
 export function ipp_enqueue(length: i32): i32 {
+  collectIfDue();
   const reader = inputReader(length);
   if (reader === null) return status.ERR_INPUT_TOO_LARGE;
   const fields = readPod(reader);
@@ -90,6 +108,7 @@ export function ipp_enqueue(length: i32): i32 {
 
 /** Cancels a pod's requests and forgets it; returns how many images left the queue. */
 export function ipp_pod_remove(podId: u32): i32 {
+  collectIfDue();
   return queue.removePod(podId);
 }
 
@@ -100,16 +119,19 @@ export function ipp_next(): u32 {
 
 /** Finishes an in-flight pull (0 succeeded, 1 failed); returns the waiter count and writes the waiters. */
 export function ipp_complete(imageId: u32, outcome: u32): i32 {
+  collectIfDue();
   return queue.complete(imageId, outcome, out.reset());
 }
 
 /** Writes an image info record; returns its length. */
 export function ipp_image_info(imageId: u32): i32 {
+  collectIfDue();
   return queue.writeImageInfo(imageId, out.reset());
 }
 
 /** Writes a pod info record; returns its length. */
 export function ipp_pod_info(podId: u32): i32 {
+  collectIfDue();
   return queue.writePodInfo(podId, out.reset());
 }
 
@@ -120,11 +142,13 @@ export function ipp_stats(): i32 {
 
 /** Writes a snapshot of the whole state; returns its length. */
 export function ipp_snapshot(): i32 {
+  collectIfDue();
   return writeSnapshot(queue, out.reset());
 }
 
 /** Replaces the state with the snapshot in the input; only into an instance with no pods or namespaces. */
 export function ipp_restore(length: i32): i32 {
+  collectIfDue();
   errorOffset = -1;
   const ptr = inputBytes(length);
   if (ptr == 0) return status.ERR_INPUT_TOO_LARGE;

@@ -10,75 +10,123 @@
 //
 // A reference with a digest names content, so its tag is dropped and the
 // digest kept as written. Anything outside the grammar returns null.
+//
+// The reference is read as UTF-8 bytes straight from the input record, and
+// the result is built with one allocation: this runs for every image of
+// every enqueued pod.
+//
+//   result = prefix + input[nameStart, nameEnd) + suffix
+//   prefix: "", "docker.io/" or "docker.io/library/"
+//   suffix: the digest, the tag, or ":latest"
 
 import { MAX_REPOSITORY_BYTES } from "./abi/limits";
 
-const DEFAULT_DOMAIN = "docker.io";
-const LEGACY_DEFAULT_DOMAIN = "index.docker.io";
-const OFFICIAL_REPOSITORY_PREFIX = "library/";
-const DEFAULT_TAG = "latest";
+const DEFAULT_DOMAIN = "docker.io/";
+const DEFAULT_DOMAIN_OFFICIAL = "docker.io/library/";
+const DEFAULT_TAG_SUFFIX = ":latest";
 const MAX_TAG_LENGTH = 128;
 
-function isLower(c: i32): bool { return c >= 0x61 && c <= 0x7A; }
-function isUpper(c: i32): bool { return c >= 0x41 && c <= 0x5A; }
-function isDigit(c: i32): bool { return c >= 0x30 && c <= 0x39; }
-function isHex(c: i32): bool { return isDigit(c) || (c >= 0x61 && c <= 0x66); }
-function isAlnum(c: i32): bool { return isLower(c) || isUpper(c) || isDigit(c); }
-function isWord(c: i32): bool { return isAlnum(c) || c == 0x5F; }
+// Byte values used by the grammar.
+const SLASH = 0x2F;
+const COLON = 0x3A;
+const AT = 0x40;
+const DOT = 0x2E;
+const DASH = 0x2D;
+const UNDERSCORE = 0x5F;
+const PLUS = 0x2B;
+const OPEN_BRACKET = 0x5B;
+const CLOSE_BRACKET = 0x5D;
+
+// @ts-ignore: decorator
+@inline function byteAt(ptr: usize, i: i32): i32 { return <i32>load<u8>(ptr + <usize>i); }
+// @ts-ignore: decorator
+@inline function isLower(c: i32): bool { return <u32>(c - 0x61) < 26; }
+// @ts-ignore: decorator
+@inline function isUpper(c: i32): bool { return <u32>(c - 0x41) < 26; }
+// @ts-ignore: decorator
+@inline function isDigit(c: i32): bool { return <u32>(c - 0x30) < 10; }
+// @ts-ignore: decorator
+@inline function isHex(c: i32): bool { return isDigit(c) || <u32>(c - 0x61) < 6; }
+// @ts-ignore: decorator
+@inline function isAlnum(c: i32): bool { return isLower(c) || isUpper(c) || isDigit(c); }
+// @ts-ignore: decorator
+@inline function isLowerAlnum(c: i32): bool { return isLower(c) || isDigit(c); }
+// @ts-ignore: decorator
+@inline function isWord(c: i32): bool { return isAlnum(c) || c == UNDERSCORE; }
+
+function indexOf(ptr: usize, from: i32, to: i32, c: i32): i32 {
+  for (let i = from; i < to; i++) if (byteAt(ptr, i) == c) return i;
+  return -1;
+}
+
+function lastIndexOf(ptr: usize, from: i32, to: i32, c: i32): i32 {
+  for (let i = to - 1; i >= from; i--) if (byteAt(ptr, i) == c) return i;
+  return -1;
+}
+
+function equalsAscii(ptr: usize, from: i32, to: i32, text: string): bool {
+  if (to - from != text.length) return false;
+  for (let i = from; i < to; i++) if (byteAt(ptr, i) != <i32>text.charCodeAt(i - from)) return false;
+  return true;
+}
 
 // path-component: [a-z0-9]+ ((\.|_|__|-+) [a-z0-9]+)*
-function isPathComponent(s: string, from: i32, to: i32): bool {
-  if (from >= to) return false;
+function isPathComponent(ptr: usize, from: i32, to: i32): bool {
+  if (from >= to || !isLowerAlnum(byteAt(ptr, from))) return false;
   let i = from;
   while (i < to) {
-    if (!isLower(s.charCodeAt(i)) && !isDigit(s.charCodeAt(i))) return false;
-    while (i < to && (isLower(s.charCodeAt(i)) || isDigit(s.charCodeAt(i)))) i++;
+    while (i < to && isLowerAlnum(byteAt(ptr, i))) i++;
     if (i == to) return true;
 
-    const c = s.charCodeAt(i);
-    if (c == 0x2E) {
+    const c = byteAt(ptr, i);
+    if (c == DOT) {
       i++;
-    } else if (c == 0x5F) {
+    } else if (c == UNDERSCORE) {
       i++;
-      if (i < to && s.charCodeAt(i) == 0x5F) i++;
-    } else if (c == 0x2D) {
-      while (i < to && s.charCodeAt(i) == 0x2D) i++;
+      if (i < to && byteAt(ptr, i) == UNDERSCORE) i++;
+    } else if (c == DASH) {
+      while (i < to && byteAt(ptr, i) == DASH) i++;
     } else {
       return false;
     }
     // A separator must be followed by another run of [a-z0-9].
-    if (i == to) return false;
+    if (i == to || !isLowerAlnum(byteAt(ptr, i))) return false;
   }
   return true;
 }
 
-// path: path-component ('/' path-component)*
-function isPath(s: string, from: i32, to: i32): bool {
+// path: path-component ('/' path-component)*; returns the number of components, or 0 when invalid.
+function countPathComponents(ptr: usize, from: i32, to: i32): i32 {
+  let count = 0;
   let start = from;
   for (let i = from; i <= to; i++) {
-    if (i == to || s.charCodeAt(i) == 0x2F) {
-      if (!isPathComponent(s, start, i)) return false;
+    if (i == to || byteAt(ptr, i) == SLASH) {
+      if (!isPathComponent(ptr, start, i)) return 0;
+      count++;
       start = i + 1;
     }
   }
-  return true;
+  return count;
 }
 
 // domain: host-component ('.' host-component)* (':' [0-9]+)?, or an IPv6 literal in brackets.
-function isDomain(s: string, from: i32, to: i32): bool {
+function isDomain(ptr: usize, from: i32, to: i32): bool {
   let hostEnd = to;
   for (let i = to - 1; i > from; i--) {
-    const c = s.charCodeAt(i);
-    if (c == 0x3A) { hostEnd = i; break; }
+    const c = byteAt(ptr, i);
+    if (c == COLON) {
+      hostEnd = i;
+      break;
+    }
     if (!isDigit(c)) break;
   }
   if (hostEnd < to && hostEnd + 1 == to) return false;
 
-  if (s.charCodeAt(from) == 0x5B) {
-    if (s.charCodeAt(hostEnd - 1) != 0x5D || hostEnd - from < 3) return false;
+  if (byteAt(ptr, from) == OPEN_BRACKET) {
+    if (hostEnd - from < 3 || byteAt(ptr, hostEnd - 1) != CLOSE_BRACKET) return false;
     for (let i = from + 1; i < hostEnd - 1; i++) {
-      const c = s.charCodeAt(i);
-      if (!isHex(c) && !(c >= 0x41 && c <= 0x46) && c != 0x3A) return false;
+      const c = byteAt(ptr, i);
+      if (!isHex(c) && <u32>(c - 0x41) >= 6 && c != COLON) return false;
     }
     return true;
   }
@@ -86,12 +134,11 @@ function isDomain(s: string, from: i32, to: i32): bool {
   // host-component: [a-zA-Z0-9] | [a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9]
   let start = from;
   for (let i = from; i <= hostEnd; i++) {
-    if (i == hostEnd || s.charCodeAt(i) == 0x2E) {
-      if (i == start) return false;
-      if (!isAlnum(s.charCodeAt(start)) || !isAlnum(s.charCodeAt(i - 1))) return false;
+    if (i == hostEnd || byteAt(ptr, i) == DOT) {
+      if (i == start || !isAlnum(byteAt(ptr, start)) || !isAlnum(byteAt(ptr, i - 1))) return false;
       for (let j = start; j < i; j++) {
-        const c = s.charCodeAt(j);
-        if (!isAlnum(c) && c != 0x2D) return false;
+        const c = byteAt(ptr, j);
+        if (!isAlnum(c) && c != DASH) return false;
       }
       start = i + 1;
     }
@@ -100,28 +147,28 @@ function isDomain(s: string, from: i32, to: i32): bool {
 }
 
 // tag: [\w][\w.-]{0,127}
-function isTag(s: string, from: i32, to: i32): bool {
-  if (from >= to || to - from > MAX_TAG_LENGTH || !isWord(s.charCodeAt(from))) return false;
+function isTag(ptr: usize, from: i32, to: i32): bool {
+  if (from >= to || to - from > MAX_TAG_LENGTH || !isWord(byteAt(ptr, from))) return false;
   for (let i = from + 1; i < to; i++) {
-    const c = s.charCodeAt(i);
-    if (!isWord(c) && c != 0x2E && c != 0x2D) return false;
+    const c = byteAt(ptr, i);
+    if (!isWord(c) && c != DOT && c != DASH) return false;
   }
   return true;
 }
 
 // digest: algorithm ':' hex, where algorithm is [A-Za-z][A-Za-z0-9]*([-_+.][A-Za-z][A-Za-z0-9]*)*
 // and hex has at least 32 lowercase hex digits (exactly 64 for sha256, 128 for sha512).
-function isDigest(s: string, from: i32, to: i32): bool {
-  const colon = s.indexOf(":", from);
-  if (colon < 0 || colon >= to) return false;
+function isDigest(ptr: usize, from: i32, to: i32): bool {
+  const colon = indexOf(ptr, from, to, COLON);
+  if (colon < 0) return false;
 
   let atComponentStart = true;
   for (let i = from; i < colon; i++) {
-    const c = s.charCodeAt(i);
+    const c = byteAt(ptr, i);
     if (atComponentStart) {
       if (!isLower(c) && !isUpper(c)) return false;
       atComponentStart = false;
-    } else if (c == 0x2D || c == 0x5F || c == 0x2B || c == 0x2E) {
+    } else if (c == DASH || c == UNDERSCORE || c == PLUS || c == DOT) {
       atComponentStart = true;
     } else if (!isAlnum(c)) {
       return false;
@@ -129,61 +176,91 @@ function isDigest(s: string, from: i32, to: i32): bool {
   }
   if (atComponentStart) return false;
 
-  const hexLength = to - colon - 1;
   for (let i = colon + 1; i < to; i++) {
-    if (!isHex(s.charCodeAt(i))) return false;
+    if (!isHex(byteAt(ptr, i))) return false;
   }
-  const algorithm = s.substring(from, colon);
-  if (algorithm == "sha256") return hexLength == 64;
-  if (algorithm == "sha512") return hexLength == 128;
+  const hexLength = to - colon - 1;
+  if (equalsAscii(ptr, from, colon, "sha256")) return hexLength == 64;
+  if (equalsAscii(ptr, from, colon, "sha512")) return hexLength == 128;
   return hexLength >= 32;
 }
 
-/** Returns the normalized form of `reference`, or null when it is not a valid image reference. */
-export function normalizeReference(reference: string): string | null {
-  const length = reference.length;
+// Creates a string from `prefix`, the ASCII bytes [from, to) at `ptr`, and then either the
+// ASCII bytes [suffixFrom, suffixTo) or, when suffixFrom < 0, `literalSuffix`.
+function assemble(prefix: string, ptr: usize, from: i32, to: i32, suffixFrom: i32, suffixTo: i32, literalSuffix: string): string {
+  const suffixLength = suffixFrom >= 0 ? suffixTo - suffixFrom : literalSuffix.length;
+  const length = prefix.length + (to - from) + suffixLength;
+  const result = changetype<string>(__new(<usize>length << 1, idof<string>()));
+  const out = changetype<usize>(result);
+
+  memory.copy(out, changetype<usize>(prefix), <usize>prefix.length << 1);
+  let at = out + (<usize>prefix.length << 1);
+  for (let i = from; i < to; i++, at += 2) store<u16>(at, <u16>byteAt(ptr, i));
+  if (suffixFrom >= 0) {
+    for (let i = suffixFrom; i < suffixTo; i++, at += 2) store<u16>(at, <u16>byteAt(ptr, i));
+  } else {
+    memory.copy(at, changetype<usize>(literalSuffix), <usize>literalSuffix.length << 1);
+  }
+  return result;
+}
+
+/** Returns the normalized form of the `length` UTF-8 bytes at `ptr`, or null when they are not a valid image reference. */
+export function normalizeReference(ptr: usize, length: i32): string | null {
   if (length == 0) return null;
   for (let i = 0; i < length; i++) {
-    const c = reference.charCodeAt(i);
+    const c = byteAt(ptr, i);
     if (c <= 0x20 || c >= 0x7F) return null;
   }
 
   // Split off the digest at the first '@', then a tag after the last ':' that follows the last '/'.
-  const at = reference.indexOf("@");
+  const at = indexOf(ptr, 0, length, AT);
   const nameAndTagEnd = at < 0 ? length : at;
-  if (at >= 0 && !isDigest(reference, at + 1, length)) return null;
+  if (at >= 0 && !isDigest(ptr, at + 1, length)) return null;
 
-  const lastSlash = reference.lastIndexOf("/", nameAndTagEnd - 1);
-  let nameEnd = nameAndTagEnd;
-  const tagColon = reference.lastIndexOf(":", nameAndTagEnd - 1);
-  if (tagColon > lastSlash) {
-    if (!isTag(reference, tagColon + 1, nameAndTagEnd)) return null;
-    nameEnd = tagColon;
-  }
+  const lastSlash = lastIndexOf(ptr, 0, nameAndTagEnd, SLASH);
+  const tagColon = lastIndexOf(ptr, 0, nameAndTagEnd, COLON);
+  const hasTag = tagColon > lastSlash;
+  if (hasTag && !isTag(ptr, tagColon + 1, nameAndTagEnd)) return null;
+  const nameEnd = hasTag ? tagColon : nameAndTagEnd;
   if (nameEnd == 0) return null;
 
   // The first component is a domain when it contains '.' or ':', is "localhost",
   // or has an uppercase letter, which a repository path cannot.
-  let domain = DEFAULT_DOMAIN;
-  let pathStart = 0;
-  const firstSlash = reference.indexOf("/");
-  if (firstSlash >= 0 && firstSlash < nameEnd) {
-    const first = reference.substring(0, firstSlash);
-    if (first.includes(".") || first.includes(":") || first == "localhost" || first.toLowerCase() != first) {
-      if (!isDomain(reference, 0, firstSlash)) return null;
-      domain = first == LEGACY_DEFAULT_DOMAIN ? DEFAULT_DOMAIN : first;
-      pathStart = firstSlash + 1;
+  let hasDomain = false;
+  let legacyDomain = false;
+  const firstSlash = indexOf(ptr, 0, nameEnd, SLASH);
+  if (firstSlash >= 0) {
+    for (let i = 0; i < firstSlash; i++) {
+      const c = byteAt(ptr, i);
+      if (c == DOT || c == COLON || isUpper(c)) hasDomain = true;
+    }
+    if (equalsAscii(ptr, 0, firstSlash, "localhost")) hasDomain = true;
+    if (hasDomain) {
+      if (!isDomain(ptr, 0, firstSlash)) return null;
+      legacyDomain = equalsAscii(ptr, 0, firstSlash, "index.docker.io");
     }
   }
-  if (!isPath(reference, pathStart, nameEnd)) return null;
 
-  let path = reference.substring(pathStart, nameEnd);
-  if (domain == DEFAULT_DOMAIN && !path.includes("/")) path = OFFICIAL_REPOSITORY_PREFIX + path;
+  const pathStart = hasDomain ? firstSlash + 1 : 0;
+  const components = countPathComponents(ptr, pathStart, nameEnd);
+  if (components == 0) return null;
 
-  const repository = domain + "/" + path;
-  if (repository.length > MAX_REPOSITORY_BYTES) return null;
+  // Docker Hub's implicit domain, and its "library/" namespace for one-component names.
+  let prefix = "";
+  let nameStart = 0;
+  if (!hasDomain || legacyDomain) {
+    prefix = components == 1 ? DEFAULT_DOMAIN_OFFICIAL : DEFAULT_DOMAIN;
+    nameStart = pathStart;
+  }
+  if (prefix.length + (nameEnd - nameStart) > MAX_REPOSITORY_BYTES) return null;
 
-  if (at >= 0) return repository + reference.substring(at);
-  if (tagColon > lastSlash) return repository + reference.substring(tagColon, nameAndTagEnd);
-  return repository + ":" + DEFAULT_TAG;
+  if (at >= 0) return assemble(prefix, ptr, nameStart, nameEnd, at, length, "");
+  if (hasTag) return assemble(prefix, ptr, nameStart, nameEnd, tagColon, nameAndTagEnd, "");
+  return assemble(prefix, ptr, nameStart, nameEnd, -1, -1, DEFAULT_TAG_SUFFIX);
+}
+
+/** Returns the normalized form of an ASCII string, or null; used to validate restored snapshots. */
+export function normalizeReferenceString(reference: string): string | null {
+  const bytes = String.UTF8.encode(reference);
+  return normalizeReference(changetype<usize>(bytes), bytes.byteLength);
 }

@@ -34,7 +34,7 @@ export class PullQueue {
 
   /** Sets the configuration; only before the first pod or namespace. */
   configure(config: ConfigRecord): void {
-    this.sendRecord("ipp_configure", encodeConfig(config), this.exports.ipp_configure);
+    this.sendRecord("ipp_configure", (tracking) => encodeConfig(config, tracking), this.exports.ipp_configure);
   }
 
   /** Sets the number of images in flight at once. */
@@ -48,13 +48,15 @@ export class PullQueue {
    * Returns false when the value is not an int32 and counts as 0.
    */
   setNamespace(name: string, annotation: string | undefined): boolean {
-    const code = this.sendRecord("ipp_namespace_set", encodeNamespace(name, annotation), this.exports.ipp_namespace_set);
+    const code = this.sendRecord(
+      "ipp_namespace_set", (tracking) => encodeNamespace(name, annotation, tracking), this.exports.ipp_namespace_set,
+    );
     return code !== WARN_ANNOTATION_INVALID;
   }
 
   /** Adds a pod's image requests. A pod already queued keeps its place and gains the new images. */
   enqueue(pod: PodRequest): Enqueued {
-    const podId = this.sendRecord("ipp_enqueue", encodePod(pod), this.exports.ipp_enqueue);
+    const podId = this.sendRecord("ipp_enqueue", (tracking) => encodePod(pod, tracking), this.exports.ipp_enqueue);
     const view = this.output();
     const at = this.exports.ipp_output_ptr();
     const count = view.getUint16(at + 4, true);
@@ -141,11 +143,16 @@ export class PullQueue {
     return call(bytes.length);
   }
 
-  private sendRecord(operation: string, record: RecordBuilder, call: (length: number) => number): number {
-    const code = this.send(record.finish(), call);
+  /**
+   * Encodes and sends a record. Encoding is deterministic, so on an error the
+   * record is encoded again with field tracking to name the field that failed.
+   */
+  private sendRecord(operation: string, encode: (tracking: boolean) => RecordBuilder, call: (length: number) => number): number {
+    const code = this.send(encode(false).view(), call);
     if (code >= OK) return code;
 
     const offset = this.exports.ipp_error_offset();
+    const record = encode(true);
     const mark = offset >= 0 ? record.fieldAt(offset) : undefined;
     throw new PolicyError(code, operation, mark?.field, mark?.value ?? record.fields[0]?.value);
   }

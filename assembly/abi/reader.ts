@@ -80,27 +80,42 @@ export class Reader {
     return at == 0 ? 0 : load<i64>(at);
   }
 
-  /** Reads a u16 length and that many UTF-8 bytes; `maxBytes` and emptiness are checked. */
-  string(maxBytes: i32, allowEmpty: bool): string {
+  /** Byte length of the string the last stringBytes call read. */
+  stringLength: i32 = 0;
+
+  /**
+   * Reads a u16 length and that many UTF-8 bytes without decoding them; returns
+   * their address and sets stringLength. `maxBytes`, emptiness and UTF-8 are checked.
+   */
+  stringBytes(maxBytes: i32, allowEmpty: bool): usize {
     const fieldAt = this.offset;
     const length = <i32>this.u16();
     this.fieldAt = fieldAt;
-    if (this.status != OK) return "";
+    this.stringLength = 0;
+    if (this.status != OK) return 0;
     if (length > maxBytes) {
       this.fail(ERR_STRING_TOO_LONG);
-      return "";
+      return 0;
     }
     if (length == 0) {
       if (!allowEmpty) this.fail(ERR_EMPTY_STRING);
-      return "";
+      return 0;
     }
     const at = this.take(<usize>length);
-    if (at == 0) return "";
+    if (at == 0) return 0;
     if (!isValidUtf8(at, length)) {
       this.fail(ERR_INVALID_UTF8);
-      return "";
+      return 0;
     }
-    return String.UTF8.decodeUnsafe(at, <usize>length);
+    this.stringLength = length;
+    return at;
+  }
+
+  /** Reads a u16 length and that many UTF-8 bytes as a string; `maxBytes`, emptiness and UTF-8 are checked. */
+  string(maxBytes: i32, allowEmpty: bool): string {
+    const at = this.stringBytes(maxBytes, allowEmpty);
+    if (at == 0) return "";
+    return String.UTF8.decodeUnsafe(at, <usize>this.stringLength);
   }
 
   /** Fails with ERR_TRAILING_BYTES unless every byte was read; returns the status. */

@@ -87,9 +87,9 @@ export function readPod(reader: Reader): PodFields {
   if (count > limits.MAX_IMAGES_PER_RECORD) reader.fail(ERR_LIST_TOO_LONG);
   for (let i = 0; i < count && reader.status == 0; i++) {
     const referenceAt = reader.offset;
-    const reference = reader.string(limits.MAX_REFERENCE_BYTES, false);
+    const reference = reader.stringBytes(limits.MAX_REFERENCE_BYTES, false);
     if (reader.status != 0) break;
-    const normalized = normalizeReference(reference);
+    const normalized = normalizeReference(reference, reader.stringLength);
     if (normalized === null) {
       reader.failAt(referenceAt, ERR_INVALID_REFERENCE);
       break;

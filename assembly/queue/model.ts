@@ -19,6 +19,8 @@ export class Namespace {
   annotation: i32 = 0;
   /** Ids of live pods in this namespace. */
   pods: Array<u32> = new Array<u32>();
+  /** Live pods of this namespace by name. */
+  podsByName: Map<string, u32> = new Map<string, u32>();
 
   constructor(
     public name: string,

@@ -77,7 +77,6 @@ function textBytes(value: string): i32 {
 export class PullQueue {
   config: Config = new Config();
   namespaces: Map<string, Namespace> = new Map<string, Namespace>();
-  podsByName: Map<string, u32> = new Map<string, u32>();
   imagesByName: Map<string, u32> = new Map<string, u32>();
   // Indexed by id; slot 0 is never used.
   pods: Array<Pod | null> = [null];
@@ -85,6 +84,8 @@ export class PullQueue {
   podIds: IdPool = new IdPool();
   imageIds: IdPool = new IdPool();
   pending: ImageHeap = new ImageHeap();
+  // Scratch list for enqueue, kept to avoid an allocation per call.
+  private knownIds: Array<u32> = new Array<u32>();
 
   /** Arrival sequence number of the next new pod. */
   sequence: u64 = 0;
@@ -115,29 +116,37 @@ export class PullQueue {
 
   /** Adds a pod's image requests; writes one image id per record image and returns the pod id. */
   enqueue(fields: PodFields, out: Writer): i32 {
-    const podKey = fields.namespace + "/" + fields.name;
-    const existing = this.podsByName.has(podKey) ? this.pod(this.podsByName.get(podKey)) : null;
+    const namespace = this.namespaces.has(fields.namespace) ? this.namespaces.get(fields.namespace) : null;
+    let existing: Pod | null = null;
+    if (namespace !== null && namespace.podsByName.has(fields.name)) {
+      existing = this.pod(namespace.podsByName.get(fields.name));
+    }
 
     let newText: i32 = 0;
     if (existing === null) {
       if (this.podCount >= limits.MAX_PODS) return status.ERR_TOO_MANY_PODS;
       if (this.sequence > MAX_SEQUENCE) return status.ERR_TOO_MANY_PODS;
-      if (!this.namespaces.has(fields.namespace)) {
+      if (namespace === null) {
         if (this.namespaces.size >= limits.MAX_NAMESPACES) return status.ERR_TOO_MANY_NAMESPACES;
         newText += textBytes(fields.namespace);
       }
       newText += textBytes(fields.name) + textBytes(fields.priorityClassName) + textBytes(fields.configSource);
     }
 
-    // Count what the record adds, skipping repeats within the record and images the pod already waits for.
+    // Count what the record adds, skipping repeats within the record and images the pod already
+    // waits for. The ids found here (0 for a new image) save attach a second lookup.
     let newImages: i32 = 0;
     let newRequests: i32 = 0;
     const names = fields.images;
+    const knownIds = this.knownIds;
+    knownIds.length = 0;
     for (let i = 0; i < names.length; i++) {
       const name = unchecked(names[i]);
+      const known = this.imagesByName.has(name) ? this.imagesByName.get(name) : 0;
+      knownIds.push(known);
       if (names.indexOf(name) < i) continue;
-      if (this.imagesByName.has(name)) {
-        if (existing !== null && existing.images.includes(this.imagesByName.get(name))) continue;
+      if (known != 0) {
+        if (existing !== null && existing.images.includes(known)) continue;
       } else {
         newImages++;
         newText += textBytes(name);
@@ -153,22 +162,17 @@ export class PullQueue {
     if (<u64>nextContainer + <u64>newRequests > <u64>MAX_CONTAINER_INDEX + 1) return status.ERR_LIST_TOO_LONG;
     if (this.textBytes + newText > limits.MAX_TEXT_BYTES) return status.ERR_TOO_MUCH_TEXT;
 
-    const pod = existing !== null ? existing : this.createPod(fields, podKey);
+    const pod = existing !== null ? existing : this.createPod(fields, namespace);
     out.u32(pod.id);
     out.u16(<u32>names.length);
     for (let i = 0; i < names.length; i++) {
-      out.u32(this.attach(pod, unchecked(names[i])));
+      out.u32(this.attach(pod, unchecked(names[i]), unchecked(knownIds[i])));
     }
     return <i32>pod.id;
   }
 
-  private createPod(fields: PodFields, podKey: string): Pod {
-    let namespace: Namespace;
-    if (this.namespaces.has(fields.namespace)) {
-      namespace = this.namespaces.get(fields.namespace);
-    } else {
-      namespace = this.createNamespace(fields.namespace);
-    }
+  private createPod(fields: PodFields, existingNamespace: Namespace | null): Pod {
+    const namespace = existingNamespace !== null ? existingNamespace : this.createNamespace(fields.namespace);
 
     const id = this.podIds.take();
     const pod = new Pod(
@@ -180,7 +184,7 @@ export class PullQueue {
     pod.namespaceSlot = namespace.pods.length;
     namespace.pods.push(id);
     this.storePod(pod);
-    this.podsByName.set(podKey, id);
+    namespace.podsByName.set(pod.name, id);
     this.podCount++;
     this.textBytes += textBytes(pod.name) + textBytes(pod.priorityClassName) + textBytes(pod.configSource);
     return pod;
@@ -249,11 +253,16 @@ export class PullQueue {
     return namespace;
   }
 
-  /** Adds `pod` as a waiter of image `name` unless it already waits for it; returns the image id. */
-  private attach(pod: Pod, name: string): u32 {
+  /**
+   * Adds `pod` as a waiter of image `name` unless it already waits for it; returns the image id.
+   * `knownId` is the image's id when enqueue found it queued, else 0. A repeat of a new image
+   * within one record is found by the lookup here.
+   */
+  private attach(pod: Pod, name: string, knownId: u32): u32 {
     let image: Image;
-    if (this.imagesByName.has(name)) {
-      image = this.image(this.imagesByName.get(name))!;
+    if (knownId == 0 && this.imagesByName.has(name)) knownId = this.imagesByName.get(name);
+    if (knownId != 0) {
+      image = this.image(knownId)!;
       if (pod.images.includes(image.id)) return image.id;
     } else {
       image = new Image(this.imageIds.take(), name);
@@ -397,7 +406,7 @@ export class PullQueue {
       this.pod(last)!.namespaceSlot = pod.namespaceSlot;
     }
 
-    this.podsByName.delete(namespace.name + "/" + pod.name);
+    namespace.podsByName.delete(pod.name);
     this.pods[pod.id] = null;
     this.podIds.release(pod.id);
     this.podCount--;

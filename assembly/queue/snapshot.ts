@@ -21,7 +21,7 @@ import * as status from "../abi/status";
 import { Config } from "../policy/config";
 import { MAX_CONTAINER_INDEX } from "../policy/order";
 import { ANNOTATION_ABSENT, ANNOTATION_INVALID } from "../policy/tier";
-import { normalizeReference } from "../reference";
+import { normalizeReferenceString } from "../reference";
 import { Image, Namespace, Pod, IMAGE_IN_FLIGHT, IMAGE_PENDING, request, requestContainer, requestPod } from "./model";
 import { PullQueue, POD_KNOWN_FLAGS } from "./queue";
 
@@ -191,11 +191,10 @@ function decodeBody(body: Reader): PullQueue | null {
     if ((flags & ~POD_KNOWN_FLAGS) != 0 || sequence >= queue.sequence || sequences.has(sequence)) return null;
     if (nextContainer < 1 || nextContainer > MAX_CONTAINER_INDEX + 1) return null;
     if (!queue.namespaces.has(namespaceName)) return null;
-    const podKey = namespaceName + "/" + name;
-    if (queue.podsByName.has(podKey)) return null;
+    const namespace = queue.namespaces.get(namespaceName);
+    if (namespace.podsByName.has(name)) return null;
     previousId = id;
 
-    const namespace = queue.namespaces.get(namespaceName);
     const pod = new Pod(id, namespace, name, flags, priority, priorityClassName, configSource, creationMs, sequence);
     pod.nextContainer = nextContainer;
     queue.assignKey(pod);
@@ -203,7 +202,7 @@ function decodeBody(body: Reader): PullQueue | null {
     queue.pods.push(pod);
     pod.namespaceSlot = namespace.pods.length;
     namespace.pods.push(id);
-    queue.podsByName.set(podKey, id);
+    namespace.podsByName.set(name, id);
     queue.podCount++;
     queue.textBytes += String.UTF8.byteLength(name) + String.UTF8.byteLength(priorityClassName)
       + String.UTF8.byteLength(configSource);
@@ -234,7 +233,7 @@ function decodeBody(body: Reader): PullQueue | null {
     if (state != IMAGE_PENDING && state != IMAGE_IN_FLIGHT) return null;
     if (state == IMAGE_PENDING && requestCount == 0) return null;
     if (requestCount > <u32>limits.MAX_REQUESTS) return null;
-    const normalized = normalizeReference(name);
+    const normalized = normalizeReferenceString(name);
     if (normalized === null || normalized != name || queue.imagesByName.has(name)) return null;
     previousId = id;
 

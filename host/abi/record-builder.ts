@@ -1,6 +1,8 @@
-// Builds the byte records the module reads (layouts in docs/abi.md), and
-// remembers where each field starts so an error offset from
-// ipp_error_offset can be mapped back to the field and value that failed.
+// Builds the byte records the module reads (layouts in docs/abi.md). With
+// field tracking on, it also remembers where each field starts, so an error
+// offset from ipp_error_offset can be mapped back to the field and value that
+// failed. Hosts encode without tracking on the hot path and encode again with
+// tracking only to explain an error.
 
 const encoder = new TextEncoder();
 
@@ -23,20 +25,25 @@ export class RecordEncodingError extends RangeError {
   }
 }
 
+// One scratch buffer serves every builder: records are built and sent one at a time.
+let scratch = new Uint8Array(4096);
+let scratchView = new DataView(scratch.buffer);
+
 export class RecordBuilder {
-  private bytes = new Uint8Array(256);
-  private view = new DataView(this.bytes.buffer);
   private length = 0;
+  /** Field marks, recorded only when the builder was created with tracking on. */
   readonly fields: FieldMark[] = [];
 
+  constructor(private readonly tracking = false) {}
+
   private reserve(field: string, value: unknown, size: number): number {
-    if (this.length + size > this.bytes.length) {
-      const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.length + size));
-      grown.set(this.bytes.subarray(0, this.length));
-      this.bytes = grown;
-      this.view = new DataView(grown.buffer);
+    if (this.length + size > scratch.length) {
+      const grown = new Uint8Array(Math.max(scratch.length * 2, this.length + size));
+      grown.set(scratch.subarray(0, this.length));
+      scratch = grown;
+      scratchView = new DataView(grown.buffer);
     }
-    this.fields.push({ offset: this.length, field, value });
+    if (this.tracking) this.fields.push({ offset: this.length, field, value });
     const at = this.length;
     this.length += size;
     return at;
@@ -44,52 +51,68 @@ export class RecordBuilder {
 
   u8(field: string, value: number): this {
     checkInteger(field, value, 0, 0xff);
-    this.view.setUint8(this.reserve(field, value, 1), value);
+    scratchView.setUint8(this.reserve(field, value, 1), value);
     return this;
   }
 
   u16(field: string, value: number): this {
     checkInteger(field, value, 0, 0xffff);
-    this.view.setUint16(this.reserve(field, value, 2), value, true);
+    scratchView.setUint16(this.reserve(field, value, 2), value, true);
     return this;
   }
 
   u32(field: string, value: number): this {
     checkInteger(field, value, 0, 0xffffffff);
-    this.view.setUint32(this.reserve(field, value, 4), value, true);
+    scratchView.setUint32(this.reserve(field, value, 4), value, true);
     return this;
   }
 
   i32(field: string, value: number): this {
     checkInteger(field, value, -0x80000000, 0x7fffffff);
-    this.view.setInt32(this.reserve(field, value, 4), value, true);
+    scratchView.setInt32(this.reserve(field, value, 4), value, true);
     return this;
   }
 
   i64(field: string, value: number): this {
     checkInteger(field, value, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
-    this.view.setBigInt64(this.reserve(field, value, 8), BigInt(value), true);
+    scratchView.setBigInt64(this.reserve(field, value, 8), BigInt(value), true);
     return this;
   }
 
   /** Writes a u16 byte length and the UTF-8 bytes of `value`. */
   string(field: string, value: string): this {
+    // Most fields are ASCII; they are copied directly, and anything else goes through TextEncoder.
+    let ascii = value.length <= 0xffff;
+    for (let i = 0; ascii && i < value.length; i++) ascii = value.charCodeAt(i) < 0x80;
+
+    if (ascii) {
+      const at = this.reserve(field, value, 2 + value.length);
+      scratchView.setUint16(at, value.length, true);
+      for (let i = 0; i < value.length; i++) scratch[at + 2 + i] = value.charCodeAt(i);
+      return this;
+    }
+
     const bytes = encoder.encode(value);
     if (bytes.length > 0xffff) {
       throw new RecordEncodingError(field, value, `${bytes.length} UTF-8 bytes exceed the 65535 a u16 length holds`);
     }
     const at = this.reserve(field, value, 2 + bytes.length);
-    this.view.setUint16(at, bytes.length, true);
-    this.bytes.set(bytes, at + 2);
+    scratchView.setUint16(at, bytes.length, true);
+    scratch.set(bytes, at + 2);
     return this;
   }
 
-  /** Returns the record's bytes. */
-  finish(): Uint8Array {
-    return this.bytes.subarray(0, this.length);
+  /** Returns the record's bytes as a view that the next record overwrites; copy it to keep it. */
+  view(): Uint8Array {
+    return scratch.subarray(0, this.length);
   }
 
-  /** Returns the field that starts at or before `offset`. */
+  /** Returns a copy of the record's bytes. */
+  finish(): Uint8Array {
+    return scratch.slice(0, this.length);
+  }
+
+  /** Returns the field that starts at or before `offset`; needs tracking. */
   fieldAt(offset: number): FieldMark | undefined {
     let found: FieldMark | undefined;
     for (const mark of this.fields) {

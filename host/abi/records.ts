@@ -32,8 +32,9 @@ export interface PodRequest {
   images: readonly string[];
 }
 
-export function encodeConfig(config: ConfigRecord): RecordBuilder {
-  const record = new RecordBuilder()
+/** Encodes a config record; `tracking` records field offsets for error messages. */
+export function encodeConfig(config: ConfigRecord, tracking = false): RecordBuilder {
+  const record = new RecordBuilder(tracking)
     .i32("criticalPriorityThreshold", config.criticalPriorityThreshold)
     .u32("slots", config.slots)
     .string("namespacePriorityAnnotation", config.namespacePriorityAnnotation)
@@ -45,20 +46,21 @@ export function encodeConfig(config: ConfigRecord): RecordBuilder {
 }
 
 /** Encodes a namespace record; `annotation` undefined means the annotation is absent. */
-export function encodeNamespace(name: string, annotation: string | undefined): RecordBuilder {
-  return new RecordBuilder()
+export function encodeNamespace(name: string, annotation: string | undefined, tracking = false): RecordBuilder {
+  return new RecordBuilder(tracking)
     .string("namespace", name)
     .u8("annotationPresent", annotation === undefined ? 0 : 1)
     .string("annotation", annotation ?? "");
 }
 
-export function encodePod(pod: PodRequest): RecordBuilder {
+/** Encodes a pod record; `tracking` records field offsets for error messages. */
+export function encodePod(pod: PodRequest, tracking = false): RecordBuilder {
   let flags = 0;
   if (pod.priority !== undefined) flags |= PodFlag.HAS_PRIORITY;
   if (pod.configSource !== undefined) flags |= PodFlag.HAS_CONFIG_SOURCE;
   if (pod.mirror) flags |= PodFlag.MIRROR;
 
-  const record = new RecordBuilder()
+  const record = new RecordBuilder(tracking)
     .u8("flags", flags)
     .i32("priority", pod.priority ?? 0)
     .i64("creationTimeMs", pod.creationTimeMs)
@@ -67,7 +69,7 @@ export function encodePod(pod: PodRequest): RecordBuilder {
     .string("priorityClassName", pod.priorityClassName ?? "")
     .string("configSource", pod.configSource ?? "")
     .u16("images.length", pod.images.length);
-  pod.images.forEach((image, i) => record.string(`images[${i}]`, image));
+  for (let i = 0; i < pod.images.length; i++) record.string(tracking ? `images[${i}]` : "images", pod.images[i]!);
   return record;
 }
 
