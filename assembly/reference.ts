@@ -227,7 +227,7 @@ export function normalizeReference(ptr: usize, length: i32): string | null {
   // The first component is a domain when it contains '.' or ':', is "localhost",
   // or has an uppercase letter, which a repository path cannot.
   let hasDomain = false;
-  let legacyDomain = false;
+  let dockerHub = true;
   const firstSlash = indexOf(ptr, 0, nameEnd, SLASH);
   if (firstSlash >= 0) {
     for (let i = 0; i < firstSlash; i++) {
@@ -237,7 +237,7 @@ export function normalizeReference(ptr: usize, length: i32): string | null {
     if (equalsAscii(ptr, 0, firstSlash, "localhost")) hasDomain = true;
     if (hasDomain) {
       if (!isDomain(ptr, 0, firstSlash)) return null;
-      legacyDomain = equalsAscii(ptr, 0, firstSlash, "index.docker.io");
+      dockerHub = equalsAscii(ptr, 0, firstSlash, "docker.io") || equalsAscii(ptr, 0, firstSlash, "index.docker.io");
     }
   }
 
@@ -245,10 +245,11 @@ export function normalizeReference(ptr: usize, length: i32): string | null {
   const components = countPathComponents(ptr, pathStart, nameEnd);
   if (components == 0) return null;
 
-  // Docker Hub's implicit domain, and its "library/" namespace for one-component names.
+  // Docker Hub's domain, written out when implicit or legacy, and its "library/" namespace
+  // for one-component names.
   let prefix = "";
   let nameStart = 0;
-  if (!hasDomain || legacyDomain) {
+  if (dockerHub) {
     prefix = components == 1 ? DEFAULT_DOMAIN_OFFICIAL : DEFAULT_DOMAIN;
     nameStart = pathStart;
   }

@@ -34,7 +34,7 @@ export class PullQueue {
 
   /** Sets the configuration; only before the first pod or namespace. */
   configure(config: ConfigRecord): void {
-    this.sendRecord("ipp_configure", (tracking) => encodeConfig(config, tracking), this.exports.ipp_configure);
+    this.sendRecord("ipp_configure", ["configuration", config], (tracking) => encodeConfig(config, tracking), this.exports.ipp_configure);
   }
 
   /** Sets the number of images in flight at once. */
@@ -49,14 +49,17 @@ export class PullQueue {
    */
   setNamespace(name: string, annotation: string | undefined): boolean {
     const code = this.sendRecord(
-      "ipp_namespace_set", (tracking) => encodeNamespace(name, annotation, tracking), this.exports.ipp_namespace_set,
+      "ipp_namespace_set", ["namespace", name], (tracking) => encodeNamespace(name, annotation, tracking),
+      this.exports.ipp_namespace_set,
     );
     return code !== WARN_ANNOTATION_INVALID;
   }
 
   /** Adds a pod's image requests. A pod already queued keeps its place and gains the new images. */
   enqueue(pod: PodRequest): Enqueued {
-    const podId = this.sendRecord("ipp_enqueue", (tracking) => encodePod(pod, tracking), this.exports.ipp_enqueue);
+    const podId = this.sendRecord(
+      "ipp_enqueue", ["pod", `${pod.namespace}/${pod.name}`], (tracking) => encodePod(pod, tracking), this.exports.ipp_enqueue,
+    );
     const view = this.output();
     const at = this.exports.ipp_output_ptr();
     const count = view.getUint16(at + 4, true);
@@ -146,14 +149,20 @@ export class PullQueue {
   /**
    * Encodes and sends a record. Encoding is deterministic, so on an error the
    * record is encoded again with field tracking to name the field that failed.
+   * Errors that concern the whole record, such as a full queue, name `subject`.
    */
-  private sendRecord(operation: string, encode: (tracking: boolean) => RecordBuilder, call: (length: number) => number): number {
+  private sendRecord(
+    operation: string,
+    subject: [field: string, value: unknown],
+    encode: (tracking: boolean) => RecordBuilder,
+    call: (length: number) => number,
+  ): number {
     const code = this.send(encode(false).view(), call);
     if (code >= OK) return code;
 
     const offset = this.exports.ipp_error_offset();
-    const record = encode(true);
-    const mark = offset >= 0 ? record.fieldAt(offset) : undefined;
-    throw new PolicyError(code, operation, mark?.field, mark?.value ?? record.fields[0]?.value);
+    const mark = offset >= 0 ? encode(true).fieldAt(offset) : undefined;
+    if (mark === undefined) throw new PolicyError(code, operation, subject[0], subject[1]);
+    throw new PolicyError(code, operation, mark.field, mark.value);
   }
 }

@@ -15,6 +15,8 @@ import { MAX_INPUT_BYTES } from "./limits";
 const RESIDENT_BYTES: i32 = 64 * 1024;
 
 let input = new ArrayBuffer(RESIDENT_BYTES);
+// Length of the last reservation: calls may read only that much.
+let reserved: i32 = 0;
 let output = new ArrayBuffer(RESIDENT_BYTES);
 
 /** Returns a pointer to at least `length` writable input bytes, or 0 when `length` is out of range. */
@@ -27,12 +29,13 @@ export function reserveInput(length: i32): usize {
     // Release the memory of a large restore once inputs are small again.
     input = new ArrayBuffer(RESIDENT_BYTES);
   }
+  reserved = length;
   return changetype<usize>(input);
 }
 
-/** Returns the input pointer when `length` bytes fit in the reserved input, else 0. */
+/** Returns the input pointer when `length` is within the last reservation, else 0. */
 export function inputBytes(length: i32): usize {
-  if (length < 0 || length > input.byteLength) return 0;
+  if (length < 0 || length > reserved) return 0;
   return changetype<usize>(input);
 }
 

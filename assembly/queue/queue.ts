@@ -25,7 +25,7 @@ import {
   REASON_NO_ANNOTATION, ANNOTATION_ABSENT, ANNOTATION_VALID, ANNOTATION_INVALID,
 } from "../policy/tier";
 import { ImageHeap } from "./heap";
-import { IdPool } from "./ids";
+import { IdPool, slotOf } from "./ids";
 import {
   Image, Namespace, Pod, IMAGE_IN_FLIGHT, IMAGE_PENDING, request, requestContainer, requestPod,
 } from "./model";
@@ -78,7 +78,7 @@ export class PullQueue {
   config: Config = new Config();
   namespaces: Map<string, Namespace> = new Map<string, Namespace>();
   imagesByName: Map<string, u32> = new Map<string, u32>();
-  // Indexed by id; slot 0 is never used.
+  // Indexed by the slot of the id (see ids.ts); slot 0 is never used.
   pods: Array<Pod | null> = [null];
   images: Array<Image | null> = [null];
   podIds: IdPool = new IdPool();
@@ -102,14 +102,20 @@ export class PullQueue {
     return this.podCount == 0 && this.imageCount == 0 && this.namespaces.size == 0;
   }
 
+  /** Returns the live pod with this id, or null for an unknown or stale id. */
   pod(id: u32): Pod | null {
-    if (id == 0 || id >= <u32>this.pods.length) return null;
-    return unchecked(this.pods[id]);
+    const slot = slotOf(id);
+    if (slot == 0 || slot >= <u32>this.pods.length) return null;
+    const pod = unchecked(this.pods[slot]);
+    return pod !== null && pod.id == id ? pod : null;
   }
 
+  /** Returns the queued image with this id, or null for an unknown or stale id. */
   image(id: u32): Image | null {
-    if (id == 0 || id >= <u32>this.images.length) return null;
-    return unchecked(this.images[id]);
+    const slot = slotOf(id);
+    if (slot == 0 || slot >= <u32>this.images.length) return null;
+    const image = unchecked(this.images[slot]);
+    return image !== null && image.id == id ? image : null;
   }
 
   // ── enqueue ──────────────────────────────────────────────────────────
@@ -236,14 +242,18 @@ export class PullQueue {
     return 0;
   }
 
-  private storePod(pod: Pod): void {
-    if (pod.id == <u32>this.pods.length) this.pods.push(pod);
-    else this.pods[pod.id] = pod;
+  /** Stores `pod` at its slot; slots are taken lowest first, so the table grows by one at most. */
+  storePod(pod: Pod): void {
+    const slot = slotOf(pod.id);
+    if (slot == <u32>this.pods.length) this.pods.push(pod);
+    else this.pods[slot] = pod;
   }
 
-  private storeImage(image: Image): void {
-    if (image.id == <u32>this.images.length) this.images.push(image);
-    else this.images[image.id] = image;
+  /** Stores `image` at its slot, as storePod does. */
+  storeImage(image: Image): void {
+    const slot = slotOf(image.id);
+    if (slot == <u32>this.images.length) this.images.push(image);
+    else this.images[slot] = image;
   }
 
   createNamespace(name: string): Namespace {
@@ -407,7 +417,7 @@ export class PullQueue {
     }
 
     namespace.podsByName.delete(pod.name);
-    this.pods[pod.id] = null;
+    this.pods[slotOf(pod.id)] = null;
     this.podIds.release(pod.id);
     this.podCount--;
     this.textBytes -= textBytes(pod.name) + textBytes(pod.priorityClassName) + textBytes(pod.configSource);
@@ -424,7 +434,7 @@ export class PullQueue {
 
   private deleteImage(image: Image): void {
     this.imagesByName.delete(image.name);
-    this.images[image.id] = null;
+    this.images[slotOf(image.id)] = null;
     this.imageIds.release(image.id);
     this.imageCount--;
     this.textBytes -= textBytes(image.name);
@@ -507,7 +517,9 @@ export class PullQueue {
     out.i64(<i64>pod.sequence);
     out.string(pod.namespace.name);
     out.string(pod.name);
-    const images = pod.images;
+    // Sorted, so the record does not depend on the order removals left the list in.
+    const images = pod.images.slice(0);
+    images.sort();
     out.u32(<u32>images.length);
     for (let i = 0; i < images.length; i++) out.u32(unchecked(images[i]));
     return out.length;

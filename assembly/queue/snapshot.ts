@@ -8,8 +8,8 @@
 //   └────────┴────────┴──────────┴─────────────┴─────────┘
 //
 // The CRC-32 covers every byte before it. The body layout is in docs/abi.md.
-// Snapshots are canonical: namespaces sorted by name, pods and images by id,
-// requests by pod id, so equal states give equal bytes. Keys, heap order,
+// Snapshots are canonical: namespaces sorted by name, pods and images by
+// slot, requests by pod id, so equal states give equal bytes. Keys, heap order,
 // and per-pod and per-namespace lists are derived again on restore.
 
 import { Reader } from "../abi/reader";
@@ -24,6 +24,7 @@ import { ANNOTATION_ABSENT, ANNOTATION_INVALID } from "../policy/tier";
 import { normalizeReferenceString } from "../reference";
 import { Image, Namespace, Pod, IMAGE_IN_FLIGHT, IMAGE_PENDING, request, requestContainer, requestPod } from "./model";
 import { PullQueue, POD_KNOWN_FLAGS } from "./queue";
+import { IdPool, slotOf, SLOT_BITS, GENERATIONS } from "./ids";
 
 /** "IPPQ" read as a little-endian u32. */
 export const SNAPSHOT_MAGIC: u32 = 0x51505049;
@@ -41,6 +42,32 @@ function writeConfig(out: Writer, config: Config): void {
   for (let i = 0; i < config.preferredNamespaces.length; i++) out.string(config.preferredNamespaces[i]);
 }
 
+function writeGenerations(out: Writer, pool: IdPool): void {
+  const generations = pool.generations;
+  out.u32(<u32>generations.length);
+  for (let slot = 1; slot < generations.length; slot++) out.u16(generations[slot]);
+}
+
+// Reads what writeGenerations wrote; returns null when the count is out of range.
+function readGenerations(body: Reader, limit: i32): Array<u16> | null {
+  const count = body.u32();
+  // Slots are taken lowest first, so the high-water mark never passes the limit by more than one.
+  if (body.status != status.OK || count < 1 || count > <u32>limit + 1) return null;
+  const generations: Array<u16> = [0];
+  for (let slot: u32 = 1; slot < count; slot++) {
+    const generation = body.u16();
+    if (generation >= GENERATIONS) return null;
+    generations.push(<u16>generation);
+  }
+  return body.status == status.OK ? generations : null;
+}
+
+// True when `id` is in `generations`' range and carries its slot's current generation.
+function isCurrentId(id: u32, generations: Array<u16>): bool {
+  const slot = slotOf(id);
+  return slot != 0 && slot < <u32>generations.length && (id >> SLOT_BITS) == <u32>generations[slot];
+}
+
 function compareU64(a: u64, b: u64): i32 {
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -55,8 +82,8 @@ export function writeSnapshot(queue: PullQueue, out: Writer): i32 {
   out.i64(<i64>queue.sequence);
   out.i64(<i64>queue.pullsSucceeded);
   out.i64(<i64>queue.pullsFailed);
-  out.u32(queue.podIds.highWater);
-  out.u32(queue.imageIds.highWater);
+  writeGenerations(out, queue.podIds);
+  writeGenerations(out, queue.imageIds);
 
   const names = queue.namespaces.keys();
   names.sort();
@@ -69,8 +96,8 @@ export function writeSnapshot(queue: PullQueue, out: Writer): i32 {
   }
 
   out.u32(<u32>queue.podCount);
-  for (let id = 1; id < queue.pods.length; id++) {
-    const pod = queue.pods[id];
+  for (let slot = 1; slot < queue.pods.length; slot++) {
+    const pod = queue.pods[slot];
     if (pod === null) continue;
     out.u32(pod.id);
     out.string(pod.namespace.name);
@@ -85,8 +112,8 @@ export function writeSnapshot(queue: PullQueue, out: Writer): i32 {
   }
 
   out.u32(<u32>queue.imageCount);
-  for (let id = 1; id < queue.images.length; id++) {
-    const image = queue.images[id];
+  for (let slot = 1; slot < queue.images.length; slot++) {
+    const image = queue.images[slot];
     if (image === null) continue;
     out.u32(image.id);
     out.string(image.name);
@@ -145,12 +172,10 @@ function decodeBody(body: Reader): PullQueue | null {
   queue.sequence = <u64>body.i64();
   queue.pullsSucceeded = <u64>body.i64();
   queue.pullsFailed = <u64>body.i64();
-  const podHighWater = body.u32();
-  const imageHighWater = body.u32();
-  if (body.status != status.OK) return null;
-  // Ids are taken lowest first, so the high-water mark never passes the limit by more than one.
-  if (podHighWater < 1 || podHighWater > <u32>limits.MAX_PODS + 1) return null;
-  if (imageHighWater < 1 || imageHighWater > <u32>limits.MAX_IMAGES + 1) return null;
+  const podGenerations = readGenerations(body, limits.MAX_PODS);
+  if (podGenerations === null) return null;
+  const imageGenerations = readGenerations(body, limits.MAX_IMAGES);
+  if (imageGenerations === null) return null;
 
   // Namespaces, in strictly ascending name order.
   const namespaceCount = body.u32();
@@ -169,12 +194,12 @@ function decodeBody(body: Reader): PullQueue | null {
     namespace.annotation = value;
   }
 
-  // Pods, in strictly ascending id order.
+  // Pods, in strictly ascending slot order.
   const podCount = body.u32();
   if (podCount > <u32>limits.MAX_PODS) return null;
-  const usedPodIds = new Set<u32>();
+  const usedPodSlots = new Set<u32>();
   const sequences = new Set<u64>();
-  let previousId: u32 = 0;
+  let previousSlot: u32 = 0;
   for (let i: u32 = 0; i < podCount; i++) {
     const id = body.u32();
     const namespaceName = body.string(limits.MAX_NAMESPACE_BYTES, false);
@@ -187,18 +212,18 @@ function decodeBody(body: Reader): PullQueue | null {
     const sequence = <u64>body.i64();
     const nextContainer = body.u32();
     if (body.status != status.OK) return null;
-    if (id <= previousId || id >= podHighWater) return null;
+    if (!isCurrentId(id, podGenerations) || slotOf(id) <= previousSlot) return null;
     if ((flags & ~POD_KNOWN_FLAGS) != 0 || sequence >= queue.sequence || sequences.has(sequence)) return null;
     if (nextContainer < 1 || nextContainer > MAX_CONTAINER_INDEX + 1) return null;
     if (!queue.namespaces.has(namespaceName)) return null;
     const namespace = queue.namespaces.get(namespaceName);
     if (namespace.podsByName.has(name)) return null;
-    previousId = id;
+    previousSlot = slotOf(id);
 
     const pod = new Pod(id, namespace, name, flags, priority, priorityClassName, configSource, creationMs, sequence);
     pod.nextContainer = nextContainer;
     queue.assignKey(pod);
-    while (<u32>queue.pods.length < id) queue.pods.push(null);
+    while (<u32>queue.pods.length < slotOf(id)) queue.pods.push(null);
     queue.pods.push(pod);
     pod.namespaceSlot = namespace.pods.length;
     namespace.pods.push(id);
@@ -206,7 +231,7 @@ function decodeBody(body: Reader): PullQueue | null {
     queue.podCount++;
     queue.textBytes += String.UTF8.byteLength(name) + String.UTF8.byteLength(priorityClassName)
       + String.UTF8.byteLength(configSource);
-    usedPodIds.add(id);
+    usedPodSlots.add(slotOf(id));
     sequences.add(sequence);
   }
 
@@ -217,25 +242,25 @@ function decodeBody(body: Reader): PullQueue | null {
     if (namespace.pods.length == 0 && namespace.annotationState == ANNOTATION_ABSENT) return null;
   }
 
-  // Images, in strictly ascending id order, with their requests by ascending pod id.
+  // Images, in strictly ascending slot order, with their requests by ascending pod id.
   const imageCount = body.u32();
   if (imageCount > <u32>limits.MAX_IMAGES) return null;
-  const usedImageIds = new Set<u32>();
+  const usedImageSlots = new Set<u32>();
   const usedContainers = new Set<u64>();
-  previousId = 0;
+  previousSlot = 0;
   for (let i: u32 = 0; i < imageCount; i++) {
     const id = body.u32();
     const name = body.string(limits.MAX_REFERENCE_BYTES + 32, false);
     const state = <u8>body.u8();
     const requestCount = body.u32();
     if (body.status != status.OK) return null;
-    if (id <= previousId || id >= imageHighWater) return null;
+    if (!isCurrentId(id, imageGenerations) || slotOf(id) <= previousSlot) return null;
     if (state != IMAGE_PENDING && state != IMAGE_IN_FLIGHT) return null;
     if (state == IMAGE_PENDING && requestCount == 0) return null;
     if (requestCount > <u32>limits.MAX_REQUESTS) return null;
     const normalized = normalizeReferenceString(name);
     if (normalized === null || normalized != name || queue.imagesByName.has(name)) return null;
-    previousId = id;
+    previousSlot = slotOf(id);
 
     const image = new Image(id, name);
     image.state = state;
@@ -257,25 +282,25 @@ function decodeBody(body: Reader): PullQueue | null {
       if (queue.requestCount > limits.MAX_REQUESTS) return null;
     }
 
-    while (<u32>queue.images.length < id) queue.images.push(null);
+    while (<u32>queue.images.length < slotOf(id)) queue.images.push(null);
     queue.images.push(image);
     queue.imagesByName.set(name, id);
     queue.imageCount++;
     queue.textBytes += name.length;
-    usedImageIds.add(id);
+    usedImageSlots.add(slotOf(id));
     queue.refreshBest(image);
     if (state == IMAGE_PENDING) queue.pending.push(image);
     else queue.inFlight++;
   }
 
   // Every live pod waits for something; otherwise it would have been forgotten.
-  for (let id = 1; id < queue.pods.length; id++) {
-    const pod = queue.pods[id];
+  for (let slot = 1; slot < queue.pods.length; slot++) {
+    const pod = queue.pods[slot];
     if (pod !== null && pod.images.length == 0) return null;
   }
   if (queue.textBytes > limits.MAX_TEXT_BYTES) return null;
 
-  queue.podIds.reset(podHighWater, usedPodIds);
-  queue.imageIds.reset(imageHighWater, usedImageIds);
+  queue.podIds.reset(podGenerations, usedPodSlots);
+  queue.imageIds.reset(imageGenerations, usedImageSlots);
   return queue;
 }
