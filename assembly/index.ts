@@ -10,7 +10,7 @@ import { Reader } from "./abi/reader";
 import { Writer } from "./abi/writer";
 import { readConfig, readNamespace, readPod } from "./abi/records";
 import * as status from "./abi/status";
-import { PullQueue } from "./queue/queue";
+import { PodFields, PullQueue } from "./queue/queue";
 import { readSnapshot, writeSnapshot } from "./queue/snapshot";
 
 /** Version of this ABI; hosts check it before any other call. */
@@ -20,26 +20,38 @@ let queue = new PullQueue();
 const out = new Writer();
 
 // The minimal runtime collects garbage only when asked. Every export starts
-// with no managed value on the stack, so its entry is a safe point. A full
-// collection costs O(live objects), so one runs per O(live objects)
-// allocating calls: garbage stays proportional to the live state.
-let callsSinceCollect: i32 = 0;
-const COLLECT_BASE_CALLS: i32 = 1024;
+// with no managed value on the stack, so its entry is a safe point. Each call
+// adds an upper estimate of the garbage it leaves (decoded strings, forgotten
+// records), and a full collection, which costs O(live objects), runs once that
+// estimate passes twice the live state. So garbage stays proportional to the
+// live state and the collection cost per call stays constant.
+let garbageBytes: i64 = 0;
+const MIN_COLLECT_BYTES: i64 = 4 << 20;
 
 function collectIfDue(): void {
-  callsSinceCollect++;
-  if (callsSinceCollect < COLLECT_BASE_CALLS + 2 * (queue.podCount + queue.imageCount)) return;
+  const threshold = max(MIN_COLLECT_BYTES, 2 * queue.liveBytesEstimate());
+  if (garbageBytes < threshold) return;
   __collect();
-  callsSinceCollect = 0;
+  garbageBytes = 0;
 }
+
+/** Adds `bytes` to the garbage estimate. */
+function leaveGarbage(bytes: i64): void {
+  garbageBytes += bytes;
+}
+
 // Input offset of the field that failed the last decoding call, or -1.
 let errorOffset: i32 = -1;
+
+// One reader and one decoded pod serve every call, so decoding leaves no garbage of its own.
+const reader = new Reader(0, 0);
+const podFields = new PodFields();
 
 function inputReader(length: i32): Reader | null {
   errorOffset = -1;
   const ptr = inputBytes(length);
   if (ptr == 0) return null;
-  return new Reader(ptr, ptr + <usize>length);
+  return reader.reset(ptr, ptr + <usize>length);
 }
 
 // Returns the reader's status and remembers where it failed.
@@ -56,6 +68,8 @@ export function ipp_abi_version(): i32 {
 /** Returns a pointer to `length` writable input bytes, or 0 when length is negative or over 64 MiB. */
 export function ipp_input_reserve(length: i32): usize {
   collectIfDue();
+  // A larger reservation drops the previous buffer.
+  leaveGarbage(<i64>max(length, 0));
   return reserveInput(length);
 }
 
@@ -72,6 +86,7 @@ export function ipp_output_ptr(): usize {
 /** Replaces the configuration with the record in the input; only before the first pod or namespace. */
 export function ipp_configure(length: i32): i32 {
   collectIfDue();
+  leaveGarbage(1024 + 2 * <i64>length);
   const reader = inputReader(length);
   if (reader === null) return status.ERR_INPUT_TOO_LARGE;
   const config = readConfig(reader);
@@ -89,6 +104,7 @@ export function ipp_set_slots(slots: i32): i32 {
 /** Sets or clears a namespace's priority annotation from the record in the input. */
 export function ipp_namespace_set(length: i32): i32 {
   collectIfDue();
+  leaveGarbage(256 + 2 * <i64>length);
   const reader = inputReader(length);
   if (reader === null) return status.ERR_INPUT_TOO_LARGE;
   const fields = readNamespace(reader);
@@ -101,7 +117,9 @@ export function ipp_enqueue(length: i32): i32 {
   collectIfDue();
   const reader = inputReader(length);
   if (reader === null) return status.ERR_INPUT_TOO_LARGE;
-  const fields = readPod(reader);
+  // Decoded strings take two bytes a character, with headers.
+  leaveGarbage(64 + 2 * <i64>length);
+  const fields = readPod(reader, podFields);
   if (reader.finish() != status.OK) return decodeFailure(reader);
   return queue.enqueue(fields, out.reset());
 }
@@ -109,6 +127,7 @@ export function ipp_enqueue(length: i32): i32 {
 /** Cancels a pod's requests and forgets it; returns how many images left the queue. */
 export function ipp_pod_remove(podId: u32): i32 {
   collectIfDue();
+  leaveGarbage(queue.recordBytesEstimate(podId, 0));
   return queue.removePod(podId);
 }
 
@@ -120,18 +139,21 @@ export function ipp_next(): u32 {
 /** Finishes an in-flight pull (0 succeeded, 1 failed); returns the waiter count and writes the waiters. */
 export function ipp_complete(imageId: u32, outcome: u32): i32 {
   collectIfDue();
+  leaveGarbage(queue.recordBytesEstimate(0, imageId));
   return queue.complete(imageId, outcome, out.reset());
 }
 
 /** Writes an image info record; returns its length. */
 export function ipp_image_info(imageId: u32): i32 {
   collectIfDue();
+  leaveGarbage(256);
   return queue.writeImageInfo(imageId, out.reset());
 }
 
 /** Writes a pod info record; returns its length. */
 export function ipp_pod_info(podId: u32): i32 {
   collectIfDue();
+  leaveGarbage(256);
   return queue.writePodInfo(podId, out.reset());
 }
 
@@ -143,6 +165,8 @@ export function ipp_stats(): i32 {
 /** Writes a snapshot of the whole state; returns its length. */
 export function ipp_snapshot(): i32 {
   collectIfDue();
+  // Writing copies each image's requests once to sort them.
+  leaveGarbage(queue.liveBytesEstimate());
   return writeSnapshot(queue, out.reset());
 }
 
@@ -155,6 +179,8 @@ export function ipp_restore(length: i32): i32 {
   if (!queue.isEmpty()) return status.ERR_NOT_EMPTY;
   const reader = new Reader(ptr, ptr + <usize>length);
   const restored = readSnapshot(ptr, length, reader);
+  // A restore builds a whole queue; on failure all of it is garbage.
+  leaveGarbage(4 * <i64>length);
   if (restored === null) return reader.status;
   queue = restored;
   return status.OK;

@@ -22,6 +22,18 @@ export class Reader {
     this.start = at;
   }
 
+  /** Starts reading a new record at [at, end), so one reader serves every call. */
+  reset(at: usize, end: usize): Reader {
+    this.at = at;
+    this.end = end;
+    this.start = at;
+    this.fieldAt = 0;
+    this.status = OK;
+    this.failedAt = -1;
+    this.stringLength = 0;
+    return this;
+  }
+
   /** Offset of the next unread byte from the record start. */
   get offset(): i32 {
     return <i32>(this.at - this.start);

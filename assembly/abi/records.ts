@@ -70,9 +70,9 @@ export function readNamespace(reader: Reader): NamespaceFields {
   return fields;
 }
 
-/** Decodes a pod record and normalizes its image references. */
-export function readPod(reader: Reader): PodFields {
-  const fields = new PodFields();
+/** Decodes a pod record into `fields`, replacing what they held, and normalizes its image references. */
+export function readPod(reader: Reader, fields: PodFields): PodFields {
+  fields.images.length = 0;
   fields.flags = reader.u8();
   fields.priority = reader.i32();
   fields.creationMs = reader.i64();

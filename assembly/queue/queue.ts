@@ -70,6 +70,12 @@ function compareRequests(a: u64, b: u64): i32 {
   return a == b ? 0 : 1;
 }
 
+// Estimates the bytes of a pod record with its strings and lists, headers included.
+function podBytes(pod: Pod): i64 {
+  return 160 + 2 * <i64>(pod.name.length + pod.priorityClassName.length + pod.configSource.length)
+    + 4 * <i64>pod.images.length;
+}
+
 function textBytes(value: string): i32 {
   return String.UTF8.byteLength(value);
 }
@@ -96,6 +102,33 @@ export class PullQueue {
   textBytes: i32 = 0;
   pullsSucceeded: u64 = 0;
   pullsFailed: u64 = 0;
+
+  /** Estimates the bytes the live records take, for pacing garbage collection. */
+  liveBytesEstimate(): i64 {
+    // Strings are UTF-16 inside the module; a record with its lists and map entry takes some 160 bytes.
+    return 2 * <i64>this.textBytes + 160 * <i64>(this.podCount + this.imageCount + this.namespaces.size)
+      + 12 * <i64>this.requestCount;
+  }
+
+  /**
+   * Estimates the bytes that become garbage when pod `podId` is removed, or image `imageId`
+   * completes (pass 0 for the other): the records themselves and every pod they forget.
+   */
+  recordBytesEstimate(podId: u32, imageId: u32): i64 {
+    let bytes: i64 = 0;
+    const image = this.image(imageId);
+    if (image !== null) {
+      bytes += 160 + 2 * <i64>image.name.length + 8 * <i64>image.requests.length;
+      const requests = image.requests;
+      for (let i = 0; i < requests.length; i++) {
+        const waiter = this.pod(requestPod(unchecked(requests[i])))!;
+        if (waiter.images.length == 1) bytes += podBytes(waiter);
+      }
+    }
+    const pod = this.pod(podId);
+    if (pod !== null) bytes += podBytes(pod) + 160 * <i64>pod.images.length;
+    return bytes;
+  }
 
   /** True before the first pod or namespace: configure and restore need this. */
   isEmpty(): bool {
