@@ -16,6 +16,8 @@ export interface PolicyConfig {
   criticalPriorityThreshold: number;
   /** Namespace annotation that contains the default tier's integer priority. */
   namespacePriorityAnnotation: string;
+  /** Whether images wait while an image of a higher tier is in flight, even with a slot free. */
+  holdLowerTiers: boolean;
 }
 
 /** Configuration used for keys that a file leaves out. It is frozen, including its arrays. */
@@ -27,6 +29,8 @@ export const DEFAULT_CONFIG: Readonly<PolicyConfig> = Object.freeze({
   // highest priority that a user-defined PriorityClass may have.
   criticalPriorityThreshold: 2_000_000_000,
   namespacePriorityAnnotation: "image-pull-priority",
+  // A lower-tier pull would share the link with the higher tier's last pulls and delay them.
+  holdLowerTiers: true,
 });
 
 const API_VERSION = "image-pull-priority/v1alpha1";
@@ -38,6 +42,7 @@ const KNOWN_KEYS = [
   "criticalPriorityClassNames",
   "criticalPriorityThreshold",
   "namespacePriorityAnnotation",
+  "holdLowerTiers",
 ] as const;
 
 const INT32_MIN = -2_147_483_648;
@@ -96,7 +101,15 @@ export function parseConfig(text: string, file: string): PolicyConfig {
     criticalPriorityClassNames: readNameList(settings, "criticalPriorityClassNames", priorityClassRule, fail),
     criticalPriorityThreshold: readThreshold(settings, fail),
     namespacePriorityAnnotation: readAnnotationKey(settings, fail),
+    holdLowerTiers: readHoldLowerTiers(settings, fail),
   };
+}
+
+function readHoldLowerTiers(settings: Record<string, unknown>, fail: Fail): boolean {
+  const value = settings["holdLowerTiers"];
+  if (value === undefined) return DEFAULT_CONFIG.holdLowerTiers;
+  if (typeof value !== "boolean") fail(`holdLowerTiers must be true or false, got ${describeType(value)}`);
+  return value;
 }
 
 type Fail = (problem: string) => never;

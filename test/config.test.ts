@@ -15,10 +15,12 @@ const DEFAULTS: PolicyConfig = {
   criticalPriorityClassNames: ["system-node-critical", "system-cluster-critical"],
   criticalPriorityThreshold: 2_000_000_000,
   namespacePriorityAnnotation: "image-pull-priority",
+  holdLowerTiers: true,
 };
 
 const KNOWN_KEYS =
-  "apiVersion, kind, preferredNamespaces, criticalPriorityClassNames, criticalPriorityThreshold, namespacePriorityAnnotation";
+  "apiVersion, kind, preferredNamespaces, criticalPriorityClassNames, criticalPriorityThreshold, " +
+  "namespacePriorityAnnotation, holdLowerTiers";
 
 /** Runs parse and returns the InputError it throws. Fails the test when it throws nothing or another error. */
 function catchInputError(parse: () => unknown): InputError {
@@ -71,6 +73,7 @@ describe("parseConfig", () => {
       "criticalPriorityClassNames: [system-node-critical, platform.example.com]",
       "criticalPriorityThreshold: 1000000",
       "namespacePriorityAnnotation: example.com/pull-priority",
+      "holdLowerTiers: false",
       "",
     ].join("\n");
 
@@ -79,7 +82,15 @@ describe("parseConfig", () => {
       criticalPriorityClassNames: ["system-node-critical", "platform.example.com"],
       criticalPriorityThreshold: 1_000_000,
       namespacePriorityAnnotation: "example.com/pull-priority",
+      holdLowerTiers: false,
     });
+  });
+
+  it("rejects a non-boolean holdLowerTiers", () => {
+    const error = catchInputError(() => parseConfig("holdLowerTiers: yes please\n", "policy.yaml"));
+
+    expect(error.message).toContain("holdLowerTiers must be true or false");
+    expect(error.message).toContain("yes please");
   });
 
   it("fills missing keys with defaults", () => {

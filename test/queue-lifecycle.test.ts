@@ -75,6 +75,66 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return Buffer.compare(Buffer.from(a), Buffer.from(b)) === 0;
 }
 
+describe("holding lower tiers", () => {
+  const critical = (name: string): PodRequest => pod(name, { namespace: "kube-system", priorityClassName: "system-node-critical" });
+
+  it("holds default tier behind critical", () => {
+    const queue = createQueue({ slots: 2 });
+    const cni = queue.enqueue(critical("cni")).imageIds[0]!;
+    queue.enqueue(pod("app"));
+
+    expect(queue.next()).toBe(cni);
+    expect(queue.next()).toBeUndefined();
+  });
+
+  it("releases the lower tier on completion", () => {
+    const queue = createQueue({ slots: 2 });
+    const cni = queue.enqueue(critical("cni")).imageIds[0]!;
+    const app = queue.enqueue(pod("app")).imageIds[0]!;
+    queue.next();
+    queue.complete(cni);
+
+    expect(queue.next()).toBe(app);
+  });
+
+  it("shares slots within one tier", () => {
+    const queue = createQueue({ slots: 2 });
+    const first = queue.enqueue(critical("cni")).imageIds[0]!;
+    const second = queue.enqueue(critical("dns")).imageIds[0]!;
+
+    expect([queue.next(), queue.next()]).toEqual([first, second]);
+  });
+
+  it("holds nothing for an abandoned pull", () => {
+    const queue = createQueue({ slots: 2 });
+    const cni = queue.enqueue(critical("cni"));
+    const app = queue.enqueue(pod("app")).imageIds[0]!;
+    queue.next();
+    queue.removePod(cni.podId);
+
+    expect(queue.next()).toBe(app);
+  });
+
+  it("fills slots when turned off", () => {
+    const queue = createQueue({ slots: 2, holdLowerTiers: false });
+    const cni = queue.enqueue(critical("cni")).imageIds[0]!;
+    const app = queue.enqueue(pod("app")).imageIds[0]!;
+
+    expect([queue.next(), queue.next()]).toEqual([cni, app]);
+  });
+
+  it("survives snapshot and restore", () => {
+    const queue = createQueue({ slots: 2, holdLowerTiers: false });
+    queue.enqueue(critical("cni"));
+    const app = queue.enqueue(pod("app")).imageIds[0]!;
+    queue.next();
+    const restored = PullQueue.create(policy);
+    restored.restore(queue.snapshot());
+
+    expect(restored.next()).toBe(app);
+  });
+});
+
 describe("slots", () => {
   it("starts with one slot", () => {
     const queue = createQueue();

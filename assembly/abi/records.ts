@@ -12,6 +12,10 @@ import { ANNOTATION_ABSENT, ANNOTATION_INVALID, ANNOTATION_VALID } from "../poli
 import { PodFields, POD_KNOWN_FLAGS } from "../queue/queue";
 import { normalizeReference } from "../reference";
 
+/** Config record flag: hold lower tiers while a higher tier is in flight. */
+export const CONFIG_HOLD_LOWER_TIERS: u32 = 1;
+const CONFIG_KNOWN_FLAGS: u32 = 1;
+
 function readStringList(reader: Reader, maxBytes: i32): Array<string> {
   const values = new Array<string>();
   const count = <i32>reader.u16();
@@ -28,18 +32,22 @@ function readStringList(reader: Reader, maxBytes: i32): Array<string> {
   return values;
 }
 
-/** Decodes a configuration record. */
+/** Decodes a configuration record; each field is checked as it is read, so the first bad field is reported. */
 export function readConfig(reader: Reader): Config {
   const config = new Config();
   config.criticalPriority = reader.i32();
-  const slotsAt = reader.offset;
+
   const slots = reader.u32();
+  if (slots < 1 || slots > <u32>limits.MAX_SLOTS) reader.fail(ERR_INVALID_FIELD);
+  config.slots = <i32>slots;
+
+  const flags = reader.u8();
+  if ((flags & ~CONFIG_KNOWN_FLAGS) != 0) reader.fail(ERR_INVALID_FIELD);
+  config.holdLowerTiers = (flags & CONFIG_HOLD_LOWER_TIERS) != 0;
+
   config.annotationKey = reader.string(limits.MAX_ANNOTATION_KEY_BYTES, false);
   config.criticalClasses = readStringList(reader, limits.MAX_NAME_BYTES);
   config.preferredNamespaces = readStringList(reader, limits.MAX_NAMESPACE_BYTES);
-
-  if (slots < 1 || slots > <u32>limits.MAX_SLOTS) reader.failAt(slotsAt, ERR_INVALID_FIELD);
-  config.slots = <i32>slots;
   return config;
 }
 
@@ -57,9 +65,10 @@ export function readNamespace(reader: Reader): NamespaceFields {
   fields.name = reader.string(limits.MAX_NAMESPACE_BYTES, false);
   const presentAt = reader.offset;
   const present = reader.u8();
+  if (present > 1) reader.fail(ERR_INVALID_FIELD);
   const value = reader.string(limits.MAX_ANNOTATION_VALUE_BYTES, true);
   // An absent annotation has no value.
-  if (present > 1 || (present == 0 && value.length > 0)) reader.failAt(presentAt, ERR_INVALID_FIELD);
+  if (present == 0 && value.length > 0) reader.failAt(presentAt, ERR_INVALID_FIELD);
 
   fields.present = present == 1;
   if (fields.present) {
@@ -74,13 +83,13 @@ export function readNamespace(reader: Reader): NamespaceFields {
 export function readPod(reader: Reader, fields: PodFields): PodFields {
   fields.images.length = 0;
   fields.flags = reader.u8();
+  if ((fields.flags & ~POD_KNOWN_FLAGS) != 0) reader.fail(ERR_INVALID_FIELD);
   fields.priority = reader.i32();
   fields.creationMs = reader.i64();
   fields.namespace = reader.string(limits.MAX_NAMESPACE_BYTES, false);
   fields.name = reader.string(limits.MAX_NAME_BYTES, false);
   fields.priorityClassName = reader.string(limits.MAX_NAME_BYTES, true);
   fields.configSource = reader.string(limits.MAX_NAME_BYTES, true);
-  if ((fields.flags & ~POD_KNOWN_FLAGS) != 0) reader.failAt(0, ERR_INVALID_FIELD);
 
   const count = <i32>reader.u16();
   if (count == 0) reader.fail(ERR_NO_IMAGES);

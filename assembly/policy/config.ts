@@ -15,6 +15,11 @@ export class Config {
   annotationKey: string = "image-pull-priority";
   /** Images in flight at once (the kubelet's maxParallelImagePulls; 1 is serial). */
   slots: i32 = 1;
+  /**
+   * When set, an image waits while an image of a higher tier is in flight, even with a slot
+   * free, so lower tiers never share the link with a higher one.
+   */
+  holdLowerTiers: bool = true;
 
   /** Returns the position of `namespace` in preferredNamespaces, or -1. */
   preferredIndex(namespace: string): i32 {

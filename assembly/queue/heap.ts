@@ -25,6 +25,11 @@ export class ImageHeap {
     return this.images.length;
   }
 
+  /** Returns key word 0 of the first image; call only when size > 0. */
+  firstWord0(): u64 {
+    return load<u64>(this.keys.dataStart);
+  }
+
   push(image: Image): void {
     const at = this.images.length;
     this.images.push(image);

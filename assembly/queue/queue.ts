@@ -70,6 +70,13 @@ function compareRequests(a: u64, b: u64): i32 {
   return a == b ? 0 : 1;
 }
 
+// Returns the tier in key word 0 (bits 32 and up).
+// @ts-ignore: decorator
+@inline
+function tierOf(word0: u64): u64 {
+  return word0 >> 32;
+}
+
 // Estimates the bytes of a pod record with its strings and lists, headers included.
 function podBytes(pod: Pod): i64 {
   return 160 + 2 * <i64>(pod.name.length + pod.priorityClassName.length + pod.configSource.length)
@@ -98,7 +105,8 @@ export class PullQueue {
   podCount: i32 = 0;
   imageCount: i32 = 0;
   requestCount: i32 = 0;
-  inFlight: i32 = 0;
+  /** Ids of the images in flight, in no particular order. */
+  inFlightIds: Array<u32> = new Array<u32>();
   textBytes: i32 = 0;
   pullsSucceeded: u64 = 0;
   pullsFailed: u64 = 0;
@@ -363,12 +371,25 @@ export class PullQueue {
 
   // ── next and complete ────────────────────────────────────────────────
 
-  /** Hands out the best pending image; returns its id, or 0 when none is pending or every slot is busy. */
+  /**
+   * Hands out the best pending image; returns its id, or 0 when none is pending, every slot
+   * is busy, or (with holdLowerTiers) the best pending image is of a lower tier than an image
+   * in flight.
+   */
   next(): u32 {
-    if (this.inFlight >= this.config.slots || this.pending.size == 0) return 0;
+    const inFlight = this.inFlightIds;
+    if (inFlight.length >= this.config.slots || this.pending.size == 0) return 0;
+    if (this.config.holdLowerTiers && inFlight.length > 0) {
+      const pendingTier = tierOf(this.pending.firstWord0());
+      for (let i = 0; i < inFlight.length; i++) {
+        // An in-flight image nobody waits for has no tier (word 0 is all ones) and holds nothing back.
+        if (tierOf(this.image(unchecked(inFlight[i]))!.word0) < pendingTier) return 0;
+      }
+    }
+
     const image = this.pending.pop();
     image.state = IMAGE_IN_FLIGHT;
-    this.inFlight++;
+    inFlight.push(image.id);
     return image.id;
   }
 
@@ -392,7 +413,7 @@ export class PullQueue {
     }
     this.requestCount -= count;
 
-    this.inFlight--;
+    removeValue(this.inFlightIds, id);
     if (outcome == PULL_SUCCEEDED) this.pullsSucceeded++;
     else this.pullsFailed++;
     this.deleteImage(image);
@@ -562,7 +583,7 @@ export class PullQueue {
   writeStats(out: Writer): i32 {
     out.u32(<u32>this.podCount);
     out.u32(<u32>this.pending.size);
-    out.u32(<u32>this.inFlight);
+    out.u32(<u32>this.inFlightIds.length);
     out.u32(<u32>this.config.slots);
     out.u32(<u32>this.namespaces.size);
     out.u32(<u32>this.requestCount);

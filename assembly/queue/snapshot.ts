@@ -14,7 +14,7 @@
 
 import { Reader } from "../abi/reader";
 import { Writer } from "../abi/writer";
-import { readConfig } from "../abi/records";
+import { readConfig, CONFIG_HOLD_LOWER_TIERS } from "../abi/records";
 import { crc32 } from "../abi/crc32";
 import * as limits from "../abi/limits";
 import * as status from "../abi/status";
@@ -35,6 +35,7 @@ const TRAILER_BYTES: i32 = 4;
 function writeConfig(out: Writer, config: Config): void {
   out.i32(config.criticalPriority);
   out.u32(<u32>config.slots);
+  out.u8(config.holdLowerTiers ? CONFIG_HOLD_LOWER_TIERS : 0);
   out.string(config.annotationKey);
   out.u16(<u32>config.criticalClasses.length);
   for (let i = 0; i < config.criticalClasses.length; i++) out.string(config.criticalClasses[i]);
@@ -290,7 +291,7 @@ function decodeBody(body: Reader): PullQueue | null {
     usedImageSlots.add(slotOf(id));
     queue.refreshBest(image);
     if (state == IMAGE_PENDING) queue.pending.push(image);
-    else queue.inFlight++;
+    else queue.inFlightIds.push(id);
   }
 
   // Every live pod waits for something; otherwise it would have been forgotten.

@@ -21,6 +21,11 @@ export const Reason = {
   NO_ANNOTATION: 8,
 } as const;
 
+/** Config record flag bits. */
+export const ConfigFlag = {
+  HOLD_LOWER_TIERS: 1,
+} as const;
+
 /** Pod record flag bits. */
 export const PodFlag = {
   HAS_PRIORITY: 1,

@@ -1,7 +1,7 @@
 // Encoders for the records the host sends and decoders for the records the
 // module writes. Byte layouts are in docs/abi.md.
 
-import { PodFlag, TIERS, TIER_NONE, type Tier } from "./constants.ts";
+import { ConfigFlag, PodFlag, TIERS, TIER_NONE, type Tier } from "./constants.ts";
 import { RecordBuilder } from "./record-builder.ts";
 
 const decoder = new TextDecoder("utf-8", { fatal: true });
@@ -10,6 +10,8 @@ const decoder = new TextDecoder("utf-8", { fatal: true });
 export interface ConfigRecord {
   criticalPriorityThreshold: number;
   slots: number;
+  /** Hold lower tiers while a higher tier is in flight; default true. */
+  holdLowerTiers?: boolean | undefined;
   namespacePriorityAnnotation: string;
   criticalPriorityClassNames: readonly string[];
   preferredNamespaces: readonly string[];
@@ -37,6 +39,7 @@ export function encodeConfig(config: ConfigRecord, tracking = false): RecordBuil
   const record = new RecordBuilder(tracking)
     .i32("criticalPriorityThreshold", config.criticalPriorityThreshold)
     .u32("slots", config.slots)
+    .u8("flags", (config.holdLowerTiers ?? true) ? ConfigFlag.HOLD_LOWER_TIERS : 0)
     .string("namespacePriorityAnnotation", config.namespacePriorityAnnotation)
     .u16("criticalPriorityClassNames.length", config.criticalPriorityClassNames.length);
   config.criticalPriorityClassNames.forEach((name, i) => record.string(`criticalPriorityClassNames[${i}]`, name));

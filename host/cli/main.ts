@@ -5,6 +5,7 @@ import { Command, CommanderError } from "commander";
 import { PolicyError, PolicyLoadError } from "../errors.ts";
 import { InputError } from "../input-error.ts";
 import { registerPlan } from "./plan.ts";
+import { registerSimulate } from "./simulate.ts";
 
 /** Exit code for bad input: a missing or invalid file, or a bad option value. */
 export const EXIT_INPUT = 2;
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ outputError: (text, write) => write(text) });
   registerPlan(program);
+  registerSimulate(program);
   return program;
 }
 
