@@ -31,7 +31,7 @@ export interface FileObjects {
   topLevelKinds: string[];
 }
 
-/** Reads a JSON or YAML file and returns its Pod and Namespace objects, with lists flattened. */
+/** Parses a JSON or YAML file into its Pod and Namespace objects with their locations; lists are flattened. */
 export function readObjects(path: string): FileObjects {
   const text = readInputFile(path);
   const documents = looksLikeJson(text) ? parseJson(path, text) : parseYaml(path, text);
