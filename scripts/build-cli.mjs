@@ -1,7 +1,10 @@
 // Bundles the command line into dist/cli.js. Dependencies stay external and
 // are resolved from node_modules; the policy module is read at run time from
 // build/policy.wasm.
+import { readFileSync } from "node:fs";
 import { build } from "esbuild";
+
+const { version } = JSON.parse(readFileSync("package.json", "utf8"));
 
 await build({
   entryPoints: ["host/cli/main.ts"],
@@ -13,4 +16,5 @@ await build({
   packages: "external",
   sourcemap: true,
   logLevel: "warning",
+  define: { __VERSION__: JSON.stringify(version) },
 });

@@ -148,7 +148,7 @@ describe("loadObjects", () => {
     const file = writeFixture("json", podList());
 
     expect(loadObjects(file)).toEqual([]);
-    expect(loadPods(file)).toEqual({ pods: [], skipped: EMPTY_SKIPPED });
+    expect(loadPods(file)).toEqual({ pods: [], skipped: EMPTY_SKIPPED, nodes: [] });
   });
 });
 
@@ -454,17 +454,17 @@ describe("load errors", () => {
       scenario: "empty file",
       extension: "yaml",
       content: "",
-      problem: "file contains no objects; expected kind Pod, PodList, Namespace, NamespaceList or List",
+      problem: "file contains no objects; expected kind Pod, PodList or List",
     },
     {
       scenario: "unsupported kind",
       content: { apiVersion: "apps/v1", kind: "Deployment" },
-      problem: "expected kind Pod, PodList, Namespace, NamespaceList or List, got Deployment",
+      problem: "expected kind Pod, PodList or List, got Deployment",
     },
     {
       scenario: "object without kind",
       content: { apiVersion: "v1", items: [] },
-      problem: "expected kind Pod, PodList, Namespace, NamespaceList or List, got an object without kind",
+      problem: "expected kind Pod, PodList or List, got an object without kind",
     },
     {
       scenario: "scalar document",
@@ -511,29 +511,29 @@ describe("load errors", () => {
     {
       scenario: "namespaces for pods",
       content: { apiVersion: "v1", kind: "NamespaceList", items: [namespace("default")] },
-      problem: "expected kind Pod or PodList, got NamespaceList",
+      problem: "expected kind Pod, PodList or List, got NamespaceList",
     },
     {
       scenario: "empty NamespaceList for pods",
       content: { apiVersion: "v1", kind: "NamespaceList", items: [] },
-      problem: "expected kind Pod or PodList, got NamespaceList",
+      problem: "expected kind Pod, PodList or List, got NamespaceList",
     },
     {
       scenario: "List of namespaces for pods",
       content: { apiVersion: "v1", kind: "List", items: [namespace("default")] },
-      problem: "expected kind Pod or PodList, got List of Namespace objects",
+      problem: "expected kind Pod, PodList or List, got List of Namespace objects",
     },
     {
       scenario: "pods for namespaces",
       content: podList(pod("a")),
       load: "namespaces",
-      problem: "expected kind Namespace or NamespaceList, got PodList",
+      problem: "expected kind Namespace, NamespaceList or List, got PodList",
     },
     {
       scenario: "single Pod for namespaces",
       content: pod("a"),
       load: "namespaces",
-      problem: "expected kind Namespace or NamespaceList, got Pod",
+      problem: "expected kind Namespace, NamespaceList or List, got Pod",
     },
     {
       scenario: "pod without metadata.name",
@@ -765,6 +765,6 @@ describe("real pod lists", () => {
     expect(namespaces).toHaveLength(20);
     expect(namespaces.map((record) => record.name)).toContain("kube-system");
     expect(namespaces.every((record) => Object.keys(record.annotations).length === 0)).toBe(true);
-    expect(() => loadPods(file)).toThrow(`${file}: expected kind Pod or PodList, got NamespaceList`);
+    expect(() => loadPods(file)).toThrow(`${file}: expected kind Pod, PodList or List, got NamespaceList`);
   });
 });

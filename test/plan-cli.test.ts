@@ -116,13 +116,23 @@ const PODS_FILE = writeFixture(
     kubePod("shop", "web-1", { created: "2024-01-01T00:00:10Z", initImages: ["busybox:1.36"], images: ["nginx"] }),
     kubePod("shop", "web-2", { created: "2024-01-01T00:00:11Z", images: ["docker.io/library/nginx:latest"] }),
     kubePod("batch", "job-1", { created: "2024-01-01T00:00:12Z", images: ["registry.example.com/batch/worker:v3"] }),
-    kubePod("default", "remote", { node: "node-b", created: "2024-01-01T00:00:13Z", images: ["registry.example.com/remote:v1"] }),
+    kubePod("default", "remote", { created: "2024-01-01T00:00:13Z", images: ["registry.example.com/remote:v1"] }),
     kubePod("default", "done", { phase: "Succeeded", created: "2024-01-01T00:00:14Z", images: ["registry.example.com/done:v1"] }),
     kubePod("default", "unscheduled", { node: null, created: "2024-01-01T00:00:15Z", images: ["registry.example.com/waiting:v1"] }),
   ]),
 );
 
-/** The plan of PODS_FILE for every node, one row per image: rank, image, tier, reason, pods. */
+/** PODS_FILE's pods plus one on node-b, for --node. */
+const TWO_NODES_FILE = writeFixture(
+  "two-nodes.json",
+  podList([
+    kubePod("kube-system", "kube-proxy-a", { created: "2024-01-01T00:00:00Z", images: ["registry.k8s.io/kube-proxy:v1.29.0"] }),
+    kubePod("default", "other", { node: "node-b", created: "2024-01-01T00:00:01Z", images: ["registry.example.com/other:v1"] }),
+    kubePod("default", "local", { created: "2024-01-01T00:00:02Z", images: ["registry.example.com/local:v1"] }),
+  ]),
+);
+
+/** The plan of PODS_FILE, one row per image: rank, image, tier, reason, pods. */
 const EXPECTED_ROWS = [
   ["1", "registry.k8s.io/etcd:3.5.9-0", "critical", "critical: static pod", "kube-system/etcd-node-a"],
   ["2", "registry.k8s.io/coredns/coredns:v1.10.1", "critical", "critical: priorityClassName=system-cluster-critical", "kube-system/coredns-5d78c9869d-4xq2p"],
@@ -156,7 +166,12 @@ describe("plan table output", () => {
 
   it("exits with 0", () => {
     expect(result.status).toBe(0);
-    expect(result.stderr).toBe("");
+  });
+
+  it("warns that no namespaces were given", () => {
+    expect(result.stderr).toBe(
+      "warning: no --namespaces file was given, so every namespace's image-pull-priority counts as 0\n",
+    );
   });
 
   it("prints the column headers", () => {
@@ -224,17 +239,36 @@ describe("plan --json", () => {
   });
 
   it("keeps one node with --node", () => {
-    const plan = planJson(["--node", "node-b", PODS_FILE]);
+    const plan = planJson(["--node", "node-b", TWO_NODES_FILE]);
 
-    expect(plan.order.map((entry) => entry.image)).toEqual(["registry.example.com/remote:v1"]);
-    expect(plan.skipped.otherNode).toBe(6);
+    expect(plan.order.map((entry) => entry.image)).toEqual(["registry.example.com/other:v1"]);
+    expect(plan.skipped.otherNode).toBe(2);
   });
 
   it("drops other nodes with --node", () => {
-    const plan = planJson(["--node", "node-a", PODS_FILE]);
+    const plan = planJson(["--node", "node-a", TWO_NODES_FILE]);
 
-    expect(plan.order.map((entry) => entry.image)).toEqual(EXPECTED_ROWS.slice(0, 6).map((row) => row[1]));
+    expect(plan.order.map((entry) => entry.image)).toEqual([
+      "registry.k8s.io/kube-proxy:v1.29.0",
+      "registry.example.com/local:v1",
+    ]);
     expect(plan.skipped.otherNode).toBe(1);
+  });
+
+  it("rejects several nodes without --node", () => {
+    const result = runPlan([TWO_NODES_FILE]);
+
+    expect(result.status).toBe(2);
+    expect(result.stderr).toBe(
+      "image-pull-priority: two-nodes.json: pods are bound to 2 nodes (node-a, node-b); pass --node NAME to choose one\n",
+    );
+  });
+
+  it("rejects an unknown --node", () => {
+    const result = runPlan(["--node", "node-z", TWO_NODES_FILE]);
+
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('no pod in two-nodes.json is bound to node "node-z"; nodes in the file: node-a, node-b');
   });
 
   it("keeps order with more slots", () => {
@@ -290,7 +324,7 @@ describe("plan warnings", () => {
     );
     const result = runPlan(["--json", file]);
     const plan = JSON.parse(result.stdout) as PlanJson;
-    const warnings = linesOf(result.stderr);
+    const warnings = linesOf(result.stderr).filter((line) => !line.includes("--namespaces"));
 
     expect(result.status).toBe(0);
     expect(plan.skipped.invalidImage).toBe(1);
@@ -365,11 +399,11 @@ const SHARED_DATA = new URL("../../shared/data/", import.meta.url);
 const hasSharedData = fs.existsSync(SHARED_DATA);
 const ABSENT = hasSharedData ? "" : " (skipped: shared data folder is absent)";
 
-/** Pod lists with the pods that loadPods must skip, counted by hand from each file. */
+/** Pod lists with the pods that loadPods must skip, counted by hand from each file; plan takes one node at a time. */
 const realPodLists = [
-  { cluster: "kind 1.21", file: "podlist-kind-1node-k8s1.21.sanitized.json", terminal: 6, unscheduled: 1 },
-  { cluster: "minikube 1.27", file: "podlist-minikube-1node-k8s1.27.sanitized.json", terminal: 2, unscheduled: 0 },
-  { cluster: "aws 1.8", file: "podlist-aws-3node-k8s1.8.sanitized.json", terminal: 1, unscheduled: 0 },
+  { cluster: "kind 1.21", file: "podlist-kind-1node-k8s1.21.sanitized.json", node: "kind-control-plane", terminal: 6, unscheduled: 1 },
+  { cluster: "minikube 1.27", file: "podlist-minikube-1node-k8s1.27.sanitized.json", node: "minikube", terminal: 2, unscheduled: 0 },
+  { cluster: "aws 1.8", file: "podlist-aws-3node-k8s1.8.sanitized.json", node: "node-b", terminal: 1, unscheduled: 0 },
 ];
 const KIND_NAMESPACES = "namespaces-kind-1node-k8s1.21.sanitized.json";
 const TIER_RANK: Record<string, number> = { critical: 0, preferred: 1, default: 2 };
@@ -407,9 +441,9 @@ describe("plan on real pod lists", () => {
     expect(files.sort()).toEqual(realPodLists.map((entry) => entry.file).sort());
   });
 
-  for (const { cluster, file, terminal, unscheduled } of realPodLists) {
+  for (const { cluster, file, node, terminal, unscheduled } of realPodLists) {
     describe(`${cluster} pod list`, () => {
-      const plan = (): PlanJson => planJson([sharedFile(file)]);
+      const plan = (): PlanJson => planJson(["--node", node, sharedFile(file)]);
 
       it.skipIf(!hasSharedData)(`orders tiers critical to default${ABSENT}`, () => {
         const ranks = plan().order.map((entry) => TIER_RANK[entry.tier]);
@@ -427,7 +461,7 @@ describe("plan on real pod lists", () => {
 
       it.skipIf(!hasSharedData)(`counts skipped pods${ABSENT}`, () => {
         const { skipped } = plan();
-        const { counts } = expectationsOf(file);
+        const { counts } = expectationsOf(file, node);
 
         expect(skipped.terminal).toBe(terminal);
         expect(skipped.unscheduled).toBe(unscheduled);
@@ -439,7 +473,7 @@ describe("plan on real pod lists", () => {
       it.skipIf(!hasSharedData)(`plans every remaining pod${ABSENT}`, () => {
         const planned = new Set(plan().order.flatMap((entry) => entry.pods));
 
-        expect([...planned].sort()).toEqual([...expectationsOf(file).planned].sort());
+        expect([...planned].sort()).toEqual([...expectationsOf(file, node).planned].sort());
       });
     });
   }

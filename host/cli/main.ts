@@ -7,6 +7,10 @@ import { InputError } from "../input-error.ts";
 import { registerPlan } from "./plan.ts";
 import { registerSimulate } from "./simulate.ts";
 
+/** The package version, set by the build from package.json. */
+declare const __VERSION__: string;
+const VERSION = typeof __VERSION__ === "string" ? __VERSION__ : "development";
+
 /** Exit code for bad input: a missing or invalid file, or a bad option value. */
 export const EXIT_INPUT = 2;
 /** Exit code for a failure of the tool itself, such as an unusable policy module. */
@@ -15,7 +19,9 @@ export const EXIT_FAILURE = 1;
 export function buildProgram(): Command {
   const program = new Command("image-pull-priority")
     .description("Decide which container image a Kubernetes node pulls next.")
+    .version(VERSION)
     .exitOverride()
+    .showHelpAfterError("(run image-pull-priority --help for usage)")
     .configureOutput({ outputError: (text, write) => write(text) });
   registerPlan(program);
   registerSimulate(program);

@@ -4,7 +4,7 @@
 import type { Command } from "commander";
 
 import { planPulls, type Plan } from "../plan.ts";
-import { addPodInputOptions, loadPodInputs, type PodInputOptions } from "./inputs.ts";
+import { NO_NAMESPACES_WARNING, addPodInputOptions, loadPodInputs, type PodInputOptions } from "./inputs.ts";
 import { formatTable } from "./table.ts";
 
 /** Pods listed per image in the table before the rest are counted. */
@@ -25,6 +25,9 @@ export function registerPlan(program: Command): void {
     .action((podsFile: string, options: PlanOptions) => {
       const inputs = loadPodInputs(podsFile, options);
       const plan = planPulls({ ...inputs, now: Date.now() });
+      if (options.namespaces === undefined && plan.order.some((entry) => entry.tier === "default")) {
+        plan.warnings.push(NO_NAMESPACES_WARNING);
+      }
       for (const warning of plan.warnings) process.stderr.write(`warning: ${warning}\n`);
       process.stdout.write(options.json ? JSON.stringify(plan, null, 2) + "\n" : formatPlan(plan));
     });

@@ -16,7 +16,7 @@ import { buildScenario, type ArrivalMode } from "../simulate/scenario.ts";
 import { loadSizeTable } from "../simulate/sizes.ts";
 import { renderTimeline } from "../simulate/svg.ts";
 import { parseBandwidthOption, parseDefaultSizeOption, parseLatencyOption } from "../simulate/units.ts";
-import { addPodInputOptions, loadPodInputs, type PodInputOptions } from "./inputs.ts";
+import { NO_NAMESPACES_WARNING, addPodInputOptions, loadPodInputs, type PodInputOptions } from "./inputs.ts";
 
 /** 100 MB/s, an estimate of what a node in a cloud region downloads from a registry. */
 export const DEFAULT_BANDWIDTH = 100e6;
@@ -44,8 +44,8 @@ Runs:
 Model: every pull waits --latency, then downloads its bytes. Pulls that are downloading share
 --bandwidth equally. An image already on the node costs only the latency when it is requested
 again. A pod is ready when all of its images are on the node. The policy pulls an image once for
-all pods that wait for it. The kubelet runs pull once per request and pull each pod's images one
-after another. The default link figures are estimates for a node in a cloud region.`;
+all pods that wait for it. The kubelet runs pull an image once per request and pull each pod's
+images one after another. The default link figures are estimates for a node in a cloud region.`;
 
 export function registerSimulate(program: Command): void {
   addPodInputOptions(
@@ -71,7 +71,7 @@ export function registerSimulate(program: Command): void {
         .default(DEFAULT_LATENCY, "500ms"),
     )
     .addOption(
-      new Option("--arrival <mode>", "boot: every pod is there at t = 0. created: pods arrive at their creation times (pods without one, with the latest)")
+      new Option("--arrival <mode>", "boot: every pod is there at t = 0. created: each pod arrives at its creation time, counted from the earliest one (a pod without a creation time arrives last)")
         .choices(["boot", "created"])
         .default("boot"),
     )
@@ -97,7 +97,11 @@ function simulate(podsFile: string, options: SimulateOptions): void {
     arrival: options.arrival,
     module,
   });
-  for (const warning of scenario.warnings) process.stderr.write(`warning: ${warning}\n`);
+  const warnings = [...scenario.warnings];
+  if (options.namespaces === undefined && scenario.pods.some((pod) => pod.tier === "default")) {
+    warnings.push(NO_NAMESPACES_WARNING);
+  }
+  for (const warning of warnings) process.stderr.write(`warning: ${warning}\n`);
 
   const runs = runAll(scenario, inputs.slots, module);
   const summaries = runs.map((run) => summarizeRun(scenario, run));
@@ -130,7 +134,7 @@ function describeSkipped(skipped: SkippedCounts): string {
   const counted = parts
     .filter(([count]) => count > 0)
     .map(([count, reason]) => `${count} ${count === 1 ? "pod" : "pods"} ${reason}`);
-  return counted.length === 0 ? "" : `Left out: ${counted.join(", ")}.\n`;
+  return counted.length === 0 ? "" : `Skipped: ${counted.join(", ")}.\n`;
 }
 
 function writeOutputFile(path: string, text: string): void {
@@ -138,7 +142,12 @@ function writeOutputFile(path: string, text: string): void {
     writeFileSync(path, text);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === "ENOENT" ? `directory ${dirname(path)} not found` : (code ?? (error as Error).message);
+    const reasons: Record<string, string> = {
+      ENOENT: `directory ${dirname(path)} not found`,
+      EISDIR: "is a directory; pass a file name such as timeline.svg",
+      EACCES: "permission denied",
+    };
+    const reason = (code !== undefined ? reasons[code] : undefined) ?? code ?? (error as Error).message;
     throw new InputError(path, `failed to write the timeline: ${reason}`);
   }
 }

@@ -32,6 +32,8 @@ export interface SkippedCounts {
 export interface PodLoadResult {
   pods: PodRecord[];
   skipped: SkippedCounts;
+  /** Names of the nodes that the file's scheduled, non-terminal pods are bound to, sorted. */
+  nodes: string[];
 }
 
 /** Options of loadPods. */
@@ -40,6 +42,8 @@ export interface PodLoadOptions {
   node?: string;
 }
 
+const POD_KINDS = "Pod, PodList or List";
+const NAMESPACE_KINDS = "Namespace, NamespaceList or List";
 const TERMINAL_PHASES: ReadonlySet<string> = new Set(["Succeeded", "Failed"]);
 
 /** Reads a JSON or YAML file and returns its Pod and Namespace objects, with lists flattened. */
@@ -49,15 +53,16 @@ export function loadObjects(path: string): unknown[] {
 
 /** Reads pods from a file and returns those a node still has to run, in file order. */
 export function loadPods(path: string, options: PodLoadOptions = {}): PodLoadResult {
-  const { objects, topLevelKinds } = readObjects(path);
+  const { objects, topLevelKinds } = readObjects(path, POD_KINDS);
   const podObjects = objects.filter((located) => located.kind === "Pod");
   if (podObjects.length === 0) {
-    rejectOtherFamily(path, objects, topLevelKinds, "Namespace", "Pod or PodList");
+    rejectOtherFamily(path, objects, topLevelKinds, "Namespace", POD_KINDS);
   }
 
   const skipped: SkippedCounts = { unscheduled: 0, terminal: 0, otherNode: 0, noImage: 0 };
   const pods: PodRecord[] = [];
   const firstLocation = new Map<string, string>();
+  const nodes = new Set<string>();
 
   for (const located of podObjects) {
     const pod = readPod(path, located);
@@ -78,6 +83,7 @@ export function loadPods(path: string, options: PodLoadOptions = {}): PodLoadRes
       skipped.terminal += 1;
       continue;
     }
+    nodes.add(pod.record.nodeName);
     if (options.node !== undefined && pod.record.nodeName !== options.node) {
       skipped.otherNode += 1;
       continue;
@@ -89,15 +95,15 @@ export function loadPods(path: string, options: PodLoadOptions = {}): PodLoadRes
     }
   }
 
-  return { pods, skipped };
+  return { pods, skipped, nodes: [...nodes].sort() };
 }
 
 /** Reads namespaces from a file and returns their names and annotations in file order. */
 export function loadNamespaces(path: string): NamespaceRecord[] {
-  const { objects, topLevelKinds } = readObjects(path);
+  const { objects, topLevelKinds } = readObjects(path, NAMESPACE_KINDS);
   const namespaceObjects = objects.filter((located) => located.kind === "Namespace");
   if (namespaceObjects.length === 0) {
-    rejectOtherFamily(path, objects, topLevelKinds, "Pod", "Namespace or NamespaceList");
+    rejectOtherFamily(path, objects, topLevelKinds, "Pod", NAMESPACE_KINDS);
   }
 
   const namespaces: NamespaceRecord[] = [];

@@ -32,16 +32,16 @@ export interface FileObjects {
 }
 
 /** Parses a JSON or YAML file into its Pod and Namespace objects with their locations; lists are flattened. */
-export function readObjects(path: string): FileObjects {
+export function readObjects(path: string, expectedKinds: string = OBJECT_KINDS): FileObjects {
   const text = readInputFile(path);
   const documents = looksLikeJson(text) ? parseJson(path, text) : parseYaml(path, text);
   if (documents.length === 0) {
-    throw new InputError(path, `file contains no objects; expected kind ${OBJECT_KINDS}`);
+    throw new InputError(path, `file contains no objects; expected kind ${expectedKinds}`);
   }
 
   const result: FileObjects = { objects: [], topLevelKinds: [] };
   for (const document of documents) {
-    flattenTopLevel(path, document.value, document.location, result);
+    flattenTopLevel(path, document.value, document.location, expectedKinds, result);
   }
   return result;
 }
@@ -102,7 +102,7 @@ function parseYaml(path: string, text: string): ParsedDocument[] {
   return parsed;
 }
 
-function flattenTopLevel(path: string, value: unknown, location: string, result: FileObjects): void {
+function flattenTopLevel(path: string, value: unknown, location: string, expectedKinds: string, result: FileObjects): void {
   const prefix = location === "" ? "" : `${location}: `;
   if (!isMapping(value)) {
     throw new InputError(path, `${prefix}expected a Kubernetes object, got ${describeType(value)}`);
@@ -111,7 +111,7 @@ function flattenTopLevel(path: string, value: unknown, location: string, result:
   const kind = value["kind"];
   if (typeof kind !== "string") {
     const found = kind === undefined ? "an object without kind" : describeType(kind);
-    throw new InputError(path, `${prefix}expected kind ${OBJECT_KINDS}, got ${found}`);
+    throw new InputError(path, `${prefix}expected kind ${expectedKinds}, got ${found}`);
   }
 
   switch (kind) {
@@ -129,7 +129,7 @@ function flattenTopLevel(path: string, value: unknown, location: string, result:
       flattenList(path, value, kind, location, result);
       return;
     default:
-      throw new InputError(path, `${prefix}expected kind ${OBJECT_KINDS}, got ${kind}`);
+      throw new InputError(path, `${prefix}expected kind ${expectedKinds}, got ${kind}`);
   }
 }
 

@@ -124,8 +124,10 @@ export function formatReport(scenario: Scenario, summaries: readonly RunSummary[
   );
 
   sections.push(
-    "ALL READY: time until every pod of the tier is ready. P50 and P95: time from a pod's arrival until it is ready.\n" +
-      "LOWER BOUND: bytes of the tier's images and of the tiers above it at the full link rate, plus one latency.\n" +
+    "ALL READY: time from t = 0 until every pod of the tier is ready. P50 and P95: time from a pod's arrival\n" +
+      "until it is ready.\n" +
+      "LOWER BOUND: bytes of the tier's images and of the tiers above it at the full link rate, plus one latency;\n" +
+      "a bound for orders that pull higher tiers first, so a first-in, first-out run can beat it for a lower tier.\n" +
       "RATIO: ALL READY divided by LOWER BOUND.",
   );
   return sections.join("\n\n") + "\n";
