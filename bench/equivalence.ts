@@ -22,9 +22,11 @@ export class EquivalenceError extends Error {
   }
 }
 
+// The reference queue fills every free slot, so the module's holding of lower tiers is off here.
 const CHECK_CONFIG: ConfigRecord = {
   criticalPriorityThreshold: 2000000000,
   slots: 2,
+  holdLowerTiers: false,
   namespacePriorityAnnotation: "image-pull-priority",
   criticalPriorityClassNames: ["system-node-critical", "system-cluster-critical"],
   preferredNamespaces: ["kube-system", "monitoring"],
