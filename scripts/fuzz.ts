@@ -6,12 +6,12 @@
 // values are the reference model's, so it fails until the module is fixed.
 // The script replays the vector to confirm that, then exits with status 1.
 //
-//   npm run fuzz -- --minutes 10
-//   npm run fuzz -- --minutes 10 --workers 2      (one fuzzing thread per core)
+//   npm run fuzz -- --minutes 10                  (one fuzzing thread per core)
+//   npm run fuzz -- --minutes 10 --workers 1
 //   npm run fuzz -- --minutes 1 --plant order     (checks the fuzzer itself)
 
 import { randomInt } from "node:crypto";
-import { tmpdir } from "node:os";
+import { availableParallelism, tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
@@ -96,7 +96,7 @@ function parseOptions(): Options {
     .option("--seed <n>", "seed of the first batch; later batches take the next seeds (default: random)", seedNumber)
     .option("--runs <n>", "fast-check runs per differential batch (boundary batches run 2 to 10 times as many)", positiveInteger, 200)
     .option("--max-commands <n>", "max commands in one differential scenario", positiveInteger, CI_BUDGET.differential.maxCommands)
-    .option("--workers <n>", "fuzzing threads; each takes one core", positiveInteger, 1)
+    .option("--workers <n>", "fuzzing threads; each takes one core (default: one per core)", positiveInteger, availableParallelism())
     .option("--no-stats-each-command", "compare the stats record only at the end of each scenario, not after every command (faster, finds some differences later)")
     .option("--vectors <dir>", `directory for the counterexample vector (default: ${relative(process.cwd(), DEFAULT_VECTORS_DIR)}, or the temp directory with --plant)`)
     .addOption(new Option("--plant <bug>", "fuzz a module with a planted bug, to check that the fuzzer finds it").choices(Object.keys(PLANTED_BUGS)));
