@@ -96,7 +96,7 @@ function parseOptions(): Options {
     .option("--seed <n>", "seed of the first batch; later batches take the next seeds (default: random)", seedNumber)
     .option("--runs <n>", "fast-check runs per differential batch (boundary batches run 2 to 10 times as many)", positiveInteger, 200)
     .option("--max-commands <n>", "max commands in one differential scenario", positiveInteger, CI_BUDGET.differential.maxCommands)
-    .option("--workers <n>", "fuzzing threads; each takes one core (default: one per core)", positiveInteger, availableParallelism())
+    .option("--workers <n>", "fuzzing threads, one per core by default; each takes one core", positiveInteger, availableParallelism())
     .option("--no-stats-each-command", "compare the stats record only at the end of each scenario, not after every command (faster, finds some differences later)")
     .option("--vectors <dir>", `directory for the counterexample vector (default: ${relative(process.cwd(), DEFAULT_VECTORS_DIR)}, or the temp directory with --plant)`)
     .addOption(new Option("--plant <bug>", "fuzz a module with a planted bug, to check that the fuzzer finds it").choices(Object.keys(PLANTED_BUGS)));
