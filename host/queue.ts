@@ -6,7 +6,7 @@ import { PullOutcome } from "./abi/constants.ts";
 import { ErrorCode, OK, WARN_ANNOTATION_INVALID } from "./abi/status.ts";
 import type { RecordBuilder } from "./abi/record-builder.ts";
 import {
-  decodeImageInfo, decodePodInfo, decodeStats, decodeWaiters, encodeConfig, encodeNamespace, encodePod,
+  decodeImageInfo, decodePodInfo, decodeStats, encodeConfig, encodeNamespace, encodePod,
   type ConfigRecord, type ImageInfo, type PodInfo, type PodRequest, type QueueStats, type Waiter,
 } from "./abi/records.ts";
 import { PolicyError } from "./errors.ts";

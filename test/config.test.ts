@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 
 import { DEFAULT_CONFIG, loadConfig, parseConfig, type PolicyConfig } from "../host/config.ts";
-import { InputError } from "../host/input-error.ts";
+import { catchInputError } from "./support/fixtures.ts";
 
 const fixtureDir = fs.mkdtempSync(path.join(os.tmpdir(), "policy-config-"));
 afterAll(() => fs.rmSync(fixtureDir, { recursive: true, force: true }));
@@ -22,16 +22,6 @@ const KNOWN_KEYS =
   "apiVersion, kind, preferredNamespaces, criticalPriorityClassNames, criticalPriorityThreshold, " +
   "namespacePriorityAnnotation, holdLowerTiers";
 
-/** Runs parse and returns the InputError it throws. Fails the test when it throws nothing or another error. */
-function catchInputError(parse: () => unknown): InputError {
-  try {
-    parse();
-  } catch (error) {
-    expect(error).toBeInstanceOf(InputError);
-    return error as InputError;
-  }
-  throw new Error("expected an InputError, but parsing succeeded");
-}
 
 describe("DEFAULT_CONFIG", () => {
   it("contains the documented defaults", () => {

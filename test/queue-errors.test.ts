@@ -8,11 +8,12 @@ import { crc32 } from "node:zlib";
 import { describe, expect, it } from "vitest";
 
 import type { RecordBuilder } from "../host/abi/record-builder.ts";
-import { encodeConfig, encodeNamespace, encodePod, type ConfigRecord, type PodRequest } from "../host/abi/records.ts";
+import { encodeConfig, encodeNamespace, encodePod, type PodRequest } from "../host/abi/records.ts";
 import { ErrorCode, type ErrorName } from "../host/abi/status.ts";
 import { PolicyError } from "../host/errors.ts";
 import { PolicyModule } from "../host/loader.ts";
 import { PullQueue } from "../host/queue.ts";
+import { DEFAULT_RECORD } from "./support/fixtures.ts";
 
 const policy = PolicyModule.load();
 
@@ -27,13 +28,6 @@ const MAX_TEXT_BYTES = 32 * 1024 * 1024;
 const MAX_INPUT_BYTES = 64 * 1024 * 1024;
 const MAX_IMAGES_PER_RECORD = 128;
 
-const DEFAULT_RECORD: ConfigRecord = {
-  criticalPriorityThreshold: 2_000_000_000,
-  slots: 1,
-  namespacePriorityAnnotation: "image-pull-priority",
-  criticalPriorityClassNames: ["system-node-critical", "system-cluster-critical"],
-  preferredNamespaces: ["kube-system"],
-};
 
 function pod(name: string, fields: Partial<PodRequest> = {}): PodRequest {
   return { namespace: "apps", name, creationTimeMs: BASE_TIME_MS, images: [`registry.example.com/${name}:v1`], ...fields };

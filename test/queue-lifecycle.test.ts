@@ -8,6 +8,7 @@ import type { ConfigRecord, PodRequest } from "../host/abi/records.ts";
 import { PolicyError } from "../host/errors.ts";
 import { PolicyModule } from "../host/loader.ts";
 import { PullQueue } from "../host/queue.ts";
+import { DEFAULT_RECORD } from "./support/fixtures.ts";
 
 const policy = PolicyModule.load();
 
@@ -16,13 +17,6 @@ const BASE_TIME_MS = Date.UTC(2024, 0, 1);
 /** What a slot's second generation adds to an id: ids keep the slot in their low 18 bits. */
 const NEXT_GENERATION = 2 ** 18;
 
-const DEFAULT_RECORD: ConfigRecord = {
-  criticalPriorityThreshold: 2_000_000_000,
-  slots: 1,
-  namespacePriorityAnnotation: "image-pull-priority",
-  criticalPriorityClassNames: ["system-node-critical", "system-cluster-critical"],
-  preferredNamespaces: ["kube-system"],
-};
 
 /** Creates a queue. With `config`, it is configured from the defaults with those fields replaced. */
 function createQueue(config?: Partial<ConfigRecord>): PullQueue {

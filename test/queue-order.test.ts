@@ -12,20 +12,13 @@ import type { NamespaceRecord } from "../host/kube/records.ts";
 import { PolicyModule } from "../host/loader.ts";
 import { createConfiguredQueue } from "../host/plan.ts";
 import { PullQueue } from "../host/queue.ts";
+import { DEFAULT_RECORD } from "./support/fixtures.ts";
 
 const policy = PolicyModule.load();
 
 /** Creation time of most test pods: 2024-01-01T00:00:00Z. */
 const BASE_TIME_MS = Date.UTC(2024, 0, 1);
 
-/** The module's defaults written out, so tests can change one field. */
-const DEFAULT_RECORD: ConfigRecord = {
-  criticalPriorityThreshold: 2_000_000_000,
-  slots: 1,
-  namespacePriorityAnnotation: "image-pull-priority",
-  criticalPriorityClassNames: ["system-node-critical", "system-cluster-critical"],
-  preferredNamespaces: ["kube-system"],
-};
 
 const SHA256 = "sha256:" + "0123456789abcdef".repeat(4);
 

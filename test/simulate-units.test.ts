@@ -4,7 +4,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 
 import { EXIT_INPUT, main } from "../host/cli/main.ts";
-import { InputError } from "../host/input-error.ts";
 import {
   formatBytes,
   formatDuration,
@@ -15,17 +14,8 @@ import {
   parseLatencyOption,
   parseRate,
 } from "../host/simulate/units.ts";
+import { catchInputError } from "./support/fixtures.ts";
 
-/** Calls `parse` and returns the InputError it raises; fails the test when it raises none. */
-function catchInputError(parse: () => unknown): InputError {
-  try {
-    parse();
-  } catch (error) {
-    expect(error).toBeInstanceOf(InputError);
-    return error as InputError;
-  }
-  throw new Error("expected an InputError, but parsing succeeded");
-}
 
 describe("parseBytes", () => {
   it.each([

@@ -6,8 +6,7 @@
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
-import { RecordReader, encodeConfig, encodeNamespace, encodePod, type ConfigRecord, type PodRequest } from "../../host/abi/records.ts";
-import type { PolicyExports } from "../../host/loader.ts";
+import type { ConfigRecord, PodRequest } from "../../host/abi/records.ts";
 
 /** The namespace record as JSON: `annotation` absent or null means the namespace has none. */
 export interface NamespaceJson {
