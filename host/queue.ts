@@ -12,7 +12,7 @@ import {
 import { PolicyError } from "./errors.ts";
 import { PolicyModule, type PolicyExports } from "./loader.ts";
 
-/** What ipp_enqueue returns: the pod's id and one image id per requested image. */
+/** Result of ipp_enqueue: the pod's id and one image id per requested image. */
 export interface Enqueued {
   podId: number;
   imageIds: number[];

@@ -70,7 +70,8 @@ function isCurrentId(id: u32, generations: Array<u16>): bool {
 }
 
 function compareU64(a: u64, b: u64): i32 {
-  return a < b ? -1 : a > b ? 1 : 0;
+  if (a < b) return -1;
+  return a > b ? 1 : 0;
 }
 
 /** Writes a snapshot of `queue` and returns its length. */

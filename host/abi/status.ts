@@ -32,7 +32,7 @@ export const ErrorCode = {
 
 export type ErrorName = keyof typeof ErrorCode;
 
-/** What each error means and what the caller can do, for error messages. */
+/** Meaning of each error and what the caller can do, for error messages. */
 const ERROR_TEXT: Record<ErrorName, string> = {
   ERR_TRUNCATED: "record is truncated; encode every field the layout lists",
   ERR_TRAILING_BYTES: "record has bytes after its last field; send exactly one record",
