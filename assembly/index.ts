@@ -24,12 +24,14 @@ const out = new Writer();
 // adds an upper estimate of the garbage it leaves (decoded strings, forgotten
 // records), and a full collection, which costs O(live objects), runs once that
 // estimate passes twice the live state. So garbage stays proportional to the
-// live state and the collection cost per call stays constant.
+// live state and the collection cost per call stays constant. The cap keeps
+// the largest state plus its garbage well inside the maximum memory.
 let garbageBytes: i64 = 0;
 const MIN_COLLECT_BYTES: i64 = 4 << 20;
+const MAX_COLLECT_BYTES: i64 = 64 << 20;
 
 function collectIfDue(): void {
-  const threshold = max(MIN_COLLECT_BYTES, 2 * queue.liveBytesEstimate());
+  const threshold = min(MAX_COLLECT_BYTES, max(MIN_COLLECT_BYTES, 2 * queue.liveBytesEstimate()));
   if (garbageBytes < threshold) return;
   __collect();
   garbageBytes = 0;
