@@ -9,7 +9,7 @@ import { ERR_INVALID_FIELD, ERR_LIST_TOO_LONG, ERR_DUPLICATE, ERR_INVALID_REFERE
 import { Config } from "../policy/config";
 import { parseInt32, NOT_INT32 } from "../policy/annotation";
 import { ANNOTATION_ABSENT, ANNOTATION_INVALID, ANNOTATION_VALID } from "../policy/tier";
-import { PodFields, POD_KNOWN_FLAGS } from "../queue/queue";
+import { PodFields, POD_HAS_CONFIG_SOURCE, POD_HAS_PRIORITY, POD_KNOWN_FLAGS } from "../queue/queue";
 import { normalizeReference } from "../reference";
 
 /** Config record flag: hold lower tiers while a higher tier is in flight. */
@@ -90,6 +90,9 @@ export function readPod(reader: Reader, fields: PodFields): PodFields {
   fields.name = reader.string(limits.MAX_NAME_BYTES, false);
   fields.priorityClassName = reader.string(limits.MAX_NAME_BYTES, true);
   fields.configSource = reader.string(limits.MAX_NAME_BYTES, true);
+  // Fields whose flag is clear are stored as 0 and empty, so equal pods give equal snapshots.
+  if ((fields.flags & POD_HAS_PRIORITY) == 0) fields.priority = 0;
+  if ((fields.flags & POD_HAS_CONFIG_SOURCE) == 0) fields.configSource = "";
 
   const count = <i32>reader.u16();
   if (count == 0) reader.fail(ERR_NO_IMAGES);

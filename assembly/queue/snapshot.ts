@@ -69,6 +69,25 @@ function isCurrentId(id: u32, generations: Array<u16>): bool {
   return slot != 0 && slot < <u32>generations.length && (id >> SLOT_BITS) == <u32>generations[slot];
 }
 
+/**
+ * Compares strings by Unicode code point, which is also the order of their UTF-8 bytes, so
+ * hosts can sort names with a plain byte comparison. (UTF-16 code unit order differs for
+ * characters above U+FFFF.)
+ */
+function compareCodePoints(a: string, b: string): i32 {
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const x = a.codePointAt(i);
+    const y = b.codePointAt(j);
+    if (x != y) return x < y ? -1 : 1;
+    i += x > 0xFFFF ? 2 : 1;
+    j += y > 0xFFFF ? 2 : 1;
+  }
+  if (i < a.length) return 1;
+  return j < b.length ? -1 : 0;
+}
+
 function compareU64(a: u64, b: u64): i32 {
   if (a < b) return -1;
   return a > b ? 1 : 0;
@@ -88,7 +107,7 @@ export function writeSnapshot(queue: PullQueue, out: Writer): i32 {
   writeGenerations(out, queue.imageIds);
 
   const names = queue.namespaces.keys();
-  names.sort();
+  names.sort(compareCodePoints);
   out.u32(<u32>names.length);
   for (let i = 0; i < names.length; i++) {
     const namespace = queue.namespaces.get(names[i]);
@@ -137,13 +156,17 @@ export function writeSnapshot(queue: PullQueue, out: Writer): i32 {
 
 /** Decodes and validates a snapshot into a new queue, or returns null with reader.status set. */
 export function readSnapshot(ptr: usize, length: i32, reader: Reader): PullQueue | null {
-  if (length < HEADER_BYTES + TRAILER_BYTES) {
-    reader.fail(length >= 8 && load<u32>(ptr) == SNAPSHOT_MAGIC && load<u32>(ptr + 4) != SNAPSHOT_FORMAT
-      ? status.ERR_SNAPSHOT_VERSION : status.ERR_SNAPSHOT_CORRUPT);
+  // The magic, then the format, are checked as far as the input reaches; a shorter input is truncated.
+  if (length >= 4 && load<u32>(ptr) != SNAPSHOT_MAGIC) {
+    reader.fail(status.ERR_SNAPSHOT_VERSION);
     return null;
   }
-  if (load<u32>(ptr) != SNAPSHOT_MAGIC || load<u32>(ptr + 4) != SNAPSHOT_FORMAT) {
+  if (length >= 8 && load<u32>(ptr + 4) != SNAPSHOT_FORMAT) {
     reader.fail(status.ERR_SNAPSHOT_VERSION);
+    return null;
+  }
+  if (length < HEADER_BYTES + TRAILER_BYTES) {
+    reader.fail(status.ERR_SNAPSHOT_CORRUPT);
     return null;
   }
   const bodyLength = load<u32>(ptr + 8);
@@ -188,7 +211,7 @@ function decodeBody(body: Reader): PullQueue | null {
     const state = <u8>body.u8();
     const value = body.i32();
     if (body.status != status.OK) return null;
-    if (i > 0 && name <= previousName) return null;
+    if (i > 0 && compareCodePoints(name, previousName) <= 0) return null;
     if (state > ANNOTATION_INVALID || (state != 1 && value != 0)) return null;
     previousName = name;
     const namespace = queue.createNamespace(name);
