@@ -4,7 +4,8 @@
 
 import { describe, expect, it } from "vitest";
 
-import type { ConfigRecord, PodRequest } from "../host/abi/records.ts";
+import { PodFlag } from "../host/abi/constants.ts";
+import { encodePod, type ConfigRecord, type PodRequest } from "../host/abi/records.ts";
 import { PolicyError } from "../host/errors.ts";
 import { PolicyModule } from "../host/loader.ts";
 import { PullQueue } from "../host/queue.ts";
@@ -650,5 +651,36 @@ describe("stats", () => {
     expect(stats.requests).toBe(0);
     expect(stats.namespaces).toBe(0);
     expect(stats.textBytes).toBe(0);
+  });
+});
+
+describe("canonical snapshots", () => {
+  it("store ignored pod fields as empty", () => {
+    const withFlagClear = PullQueue.create(policy);
+    const record = encodePod(pod("web", { priority: 77, configSource: "file" })).finish();
+    // Clear the has-priority and has-config-source flag bits; the values stay in the record.
+    record[0] = record[0]! & ~(PodFlag.HAS_PRIORITY | PodFlag.HAS_CONFIG_SOURCE);
+    const at = withFlagClear.exports.ipp_input_reserve(record.length);
+    new Uint8Array(withFlagClear.exports.memory.buffer, at, record.length).set(record);
+    const plain = createQueue();
+    plain.enqueue(pod("web"));
+
+    expect(withFlagClear.exports.ipp_enqueue(record.length)).toBe(1);
+    expect(Buffer.from(withFlagClear.snapshot()).equals(Buffer.from(plain.snapshot()))).toBe(true);
+  });
+
+  it("order namespaces by code point", () => {
+    const queue = createQueue();
+    // UTF-16 code unit order would put U+10000 (a surrogate pair) before U+FF61.
+    for (const name of ["\u{10000}", "z", "\uFF61"]) queue.setNamespace(name, "1");
+    const restored = createQueue();
+    restored.restore(queue.snapshot());
+
+    const bytes = Buffer.from(queue.snapshot());
+    const positions = ["z", "\uFF61", "\u{10000}"].map((name) => bytes.indexOf(Buffer.from(name, "utf8")));
+
+    expect(positions).toEqual([...positions].sort((a, b) => a - b));
+    expect(Buffer.from(restored.snapshot()).equals(bytes)).toBe(true);
+    expect(restored.stats().namespaces).toBe(3);
   });
 });
