@@ -1,7 +1,9 @@
 // Replays a conformance vector against fresh instances of a policy module
 // and reports the first step whose result differs from the vector.
 
-import { decodeImageInfo, decodeStats, decodeWaiters, encodeConfig, encodeNamespace, encodePod } from "../../host/abi/records.ts";
+import {
+  decodeImageInfo, decodePodInfo, decodeStats, decodeWaiters, encodeConfig, encodeNamespace, encodePod,
+} from "../../host/abi/records.ts";
 import type { PolicyExports } from "../../host/loader.ts";
 import { fromHex, type Vector, type VectorStep } from "./vector.ts";
 
@@ -13,11 +15,12 @@ export interface Mismatch {
   actual: unknown;
 }
 
-function send(exports: PolicyExports, bytes: Uint8Array, call: (length: number) => number): number {
+// Reserves and writes `bytes`, then calls with `length` (the byte count unless a step overrides it).
+function send(exports: PolicyExports, bytes: Uint8Array, call: (length: number) => number, length = bytes.length): number {
   const at = exports.ipp_input_reserve(bytes.length);
   if (at === 0) return -18;
   new Uint8Array(exports.memory.buffer, at, bytes.length).set(bytes);
-  return call(bytes.length);
+  return call(length);
 }
 
 function output(exports: PolicyExports, length: number): Uint8Array {
@@ -56,7 +59,8 @@ function runStep(exports: PolicyExports, step: VectorStep): Array<[unknown, unkn
     case "ipp_enqueue":
     case "ipp_restore": {
       const call = exports[step.call];
-      const result = send(exports, recordBytes(step), call);
+      const length = "length" in step ? step.length : undefined;
+      const result = send(exports, recordBytes(step), call, length);
       const checks: Array<[unknown, unknown]> = [[step.expect, result]];
       if ("errorOffset" in step && step.errorOffset !== undefined) checks.push([step.errorOffset, exports.ipp_error_offset()]);
       if (step.call === "ipp_enqueue" && "output" in step && step.output !== undefined && result > 0) {
@@ -87,6 +91,15 @@ function runStep(exports: PolicyExports, step: VectorStep): Array<[unknown, unkn
       if (step.expect !== undefined) checks.push([step.expect, result]);
       if (step.output !== undefined && result >= 0) {
         checks.push([step.output, decodeImageInfo(step.args[0], output(exports, result))]);
+      }
+      return checks;
+    }
+    case "ipp_pod_info": {
+      const result = exports.ipp_pod_info(step.args[0]);
+      const checks: Array<[unknown, unknown]> = [];
+      if (step.expect !== undefined) checks.push([step.expect, result]);
+      if (step.output !== undefined && result >= 0) {
+        checks.push([step.output, decodePodInfo(step.args[0], output(exports, result))]);
       }
       return checks;
     }

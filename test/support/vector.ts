@@ -19,12 +19,20 @@ export type VectorStep =
   | { call: "ipp_configure"; record: ConfigRecord; expect: number }
   | { call: "ipp_namespace_set"; record: NamespaceJson; expect: number }
   | { call: "ipp_enqueue"; record: PodRequest; expect: number; output?: { podId: number; imageIds: number[] } }
-  | { call: "ipp_configure" | "ipp_namespace_set" | "ipp_enqueue" | "ipp_restore"; bytes: string; expect: number; errorOffset?: number }
+  | {
+      call: "ipp_configure" | "ipp_namespace_set" | "ipp_enqueue" | "ipp_restore";
+      bytes: string;
+      /** Length passed to the call when it differs from the reserved byte count. */
+      length?: number;
+      expect: number;
+      errorOffset?: number;
+    }
   | { call: "ipp_set_slots"; args: [number]; expect: number }
   | { call: "ipp_pod_remove"; args: [number]; expect: number }
   | { call: "ipp_next"; expect: number }
   | { call: "ipp_complete"; args: [number, number]; expect: number; output?: { waiters: Array<{ podId: number; remaining: number }> } }
   | { call: "ipp_image_info"; args: [number]; expect?: number; output?: Record<string, unknown> }
+  | { call: "ipp_pod_info"; args: [number]; expect?: number; output?: Record<string, unknown> }
   | { call: "ipp_stats"; output: Record<string, number> }
   | { call: "snapshot_restore" };
 
