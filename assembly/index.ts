@@ -6,6 +6,7 @@
 // replaying the same calls get the same results.
 
 import { reserveInput, inputBytes, outputPointer } from "./abi/buffers";
+import { garbageEstimate, leaveGarbage, resetGarbage } from "./abi/garbage";
 import { Reader } from "./abi/reader";
 import { Writer } from "./abi/writer";
 import { readConfig, readNamespace, readPod } from "./abi/records";
@@ -26,20 +27,15 @@ const out = new Writer();
 // estimate passes twice the live state. So garbage stays proportional to the
 // live state and the collection cost per call stays constant. The cap keeps
 // the largest state plus its garbage well inside the maximum memory.
-let garbageBytes: i64 = 0;
+// Replaced input and output buffers count themselves (abi/buffers.ts).
 const MIN_COLLECT_BYTES: i64 = 4 << 20;
 const MAX_COLLECT_BYTES: i64 = 64 << 20;
 
 function collectIfDue(): void {
   const threshold = min(MAX_COLLECT_BYTES, max(MIN_COLLECT_BYTES, 2 * queue.liveBytesEstimate()));
-  if (garbageBytes < threshold) return;
+  if (garbageEstimate() < threshold) return;
   __collect();
-  garbageBytes = 0;
-}
-
-/** Adds `bytes` to the garbage estimate. */
-function leaveGarbage(bytes: i64): void {
-  garbageBytes += bytes;
+  resetGarbage();
 }
 
 // Input offset of the field that failed the last decoding call, or -1.
@@ -70,8 +66,6 @@ export function ipp_abi_version(): i32 {
 /** Returns a pointer to `length` writable input bytes, or 0 when length is negative or over 64 MiB. */
 export function ipp_input_reserve(length: i32): usize {
   collectIfDue();
-  // A larger reservation drops the previous buffer.
-  leaveGarbage(<i64>max(length, 0));
   return reserveInput(length);
 }
 
@@ -148,7 +142,8 @@ export function ipp_complete(imageId: u32, outcome: u32): i32 {
 /** Writes an image info record; returns its length. */
 export function ipp_image_info(imageId: u32): i32 {
   collectIfDue();
-  leaveGarbage(256);
+  // Sorting the waiters may allocate; a larger output buffer counts itself.
+  leaveGarbage(256 + 8 * <i64>queue.waiterCount(imageId));
   return queue.writeImageInfo(imageId, out.reset());
 }
 
@@ -161,6 +156,7 @@ export function ipp_pod_info(podId: u32): i32 {
 
 /** Writes the stats record; returns its length. */
 export function ipp_stats(): i32 {
+  collectIfDue();
   return queue.writeStats(out.reset());
 }
 

@@ -9,10 +9,14 @@
 // writes output. Either buffer may move when it grows, so hosts read the
 // pointer again instead of caching it.
 
+import { leaveGarbage } from "./garbage";
 import { MAX_INPUT_BYTES } from "./limits";
 
 // Buffers of this size are kept after a larger input or output shrinks back.
 const RESIDENT_BYTES: i32 = 64 * 1024;
+// A buffer above this size is released once a call needs less; smaller ones stay, so that
+// repeated results of a few hundred KiB (image info of a widely shared image) reuse one buffer.
+const TRIM_BYTES: i32 = 1 << 20;
 
 let input = new ArrayBuffer(RESIDENT_BYTES);
 // Length of the last reservation: calls may read only that much.
@@ -24,9 +28,11 @@ export function reserveInput(length: i32): usize {
   if (length < 0 || length > MAX_INPUT_BYTES) return 0;
 
   if (length > input.byteLength) {
+    leaveGarbage(input.byteLength);
     input = new ArrayBuffer(length);
-  } else if (length <= RESIDENT_BYTES && input.byteLength > RESIDENT_BYTES) {
+  } else if (length <= RESIDENT_BYTES && input.byteLength > TRIM_BYTES) {
     // Release the memory of a large restore once inputs are small again.
+    leaveGarbage(input.byteLength);
     input = new ArrayBuffer(RESIDENT_BYTES);
   }
   reserved = length;
@@ -51,12 +57,16 @@ export function growOutput(capacity: i32, keep: i32): usize {
     while (size < capacity) size <<= 1;
     const grown = new ArrayBuffer(size);
     memory.copy(changetype<usize>(grown), changetype<usize>(output), <usize>keep);
+    leaveGarbage(output.byteLength);
     output = grown;
   }
   return changetype<usize>(output);
 }
 
-/** Shrinks the output buffer back to its resident size after a large result was read. */
+/** Shrinks the output buffer back to its resident size after a result above TRIM_BYTES was read. */
 export function trimOutput(): void {
-  if (output.byteLength > RESIDENT_BYTES) output = new ArrayBuffer(RESIDENT_BYTES);
+  if (output.byteLength > TRIM_BYTES) {
+    leaveGarbage(output.byteLength);
+    output = new ArrayBuffer(RESIDENT_BYTES);
+  }
 }

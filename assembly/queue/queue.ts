@@ -111,6 +111,12 @@ export class PullQueue {
   pullsSucceeded: u64 = 0;
   pullsFailed: u64 = 0;
 
+  /** Returns how many pods wait for image `id`, or 0 for an unknown id. */
+  waiterCount(id: u32): i32 {
+    const image = this.image(id);
+    return image === null ? 0 : image.requests.length;
+  }
+
   /** Estimates the bytes the live records take, for pacing garbage collection. */
   liveBytesEstimate(): i64 {
     // Strings are UTF-16 inside the module; a record with its lists and map entry takes some 160 bytes.

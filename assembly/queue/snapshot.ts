@@ -19,7 +19,7 @@ import { crc32 } from "../abi/crc32";
 import * as limits from "../abi/limits";
 import * as status from "../abi/status";
 import { Config } from "../policy/config";
-import { MAX_CONTAINER_INDEX } from "../policy/order";
+import { MAX_CONTAINER_INDEX, MAX_SEQUENCE } from "../policy/order";
 import { ANNOTATION_ABSENT, ANNOTATION_INVALID } from "../policy/tier";
 import { normalizeReferenceString } from "../reference";
 import { Image, Namespace, Pod, IMAGE_IN_FLIGHT, IMAGE_PENDING, request, requestContainer, requestPod } from "./model";
@@ -195,6 +195,8 @@ function decodeBody(body: Reader): PullQueue | null {
   const queue = new PullQueue();
   queue.config = readConfig(body);
   queue.sequence = <u64>body.i64();
+  // Word 3 of the key holds sequences up to MAX_SEQUENCE; the next one may be one above.
+  if (queue.sequence > MAX_SEQUENCE + 1) return null;
   queue.pullsSucceeded = <u64>body.i64();
   queue.pullsFailed = <u64>body.i64();
   const podGenerations = readGenerations(body, limits.MAX_PODS);

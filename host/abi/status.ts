@@ -50,7 +50,7 @@ const ERROR_TEXT: Record<ErrorName, string> = {
   ERR_TOO_MANY_NAMESPACES: "too many namespaces (limit 16384)",
   ERR_TOO_MUCH_TEXT: "stored names and references would exceed 32 MiB",
   ERR_LIST_TOO_LONG: "list is longer than its limit in docs/abi.md",
-  ERR_NOT_EMPTY: "only allowed before the first pod or namespace; use a fresh instance",
+  ERR_NOT_EMPTY: "only allowed while the instance holds no pod, namespace or image in flight; use a fresh instance",
   ERR_INPUT_TOO_LARGE: "input length exceeds the last ipp_input_reserve (max 64 MiB); reserve the record length first",
   ERR_SNAPSHOT_VERSION: "not a snapshot of a format this module reads",
   ERR_SNAPSHOT_CORRUPT: "snapshot checksum or contents are invalid",

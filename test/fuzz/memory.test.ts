@@ -61,3 +61,19 @@ describe("memory", () => {
     expect(Math.max(...secondHalf), `pages every ${SAMPLE_EVERY} cycles: ${pages.join(", ")}`).toBe(atHalf);
   }, FUZZ_TEST_TIMEOUT_MS);
 });
+
+describe("memory of large results", () => {
+  it("stays flat over repeated info on a shared image", () => {
+    const queue = new PullQueue(instantiatePolicy());
+    for (let n = 0; n < 20_000; n++) {
+      queue.enqueue({ namespace: "batch", name: `job-${n}`, creationTimeMs: n, images: ["registry.local/shared:v1"] });
+    }
+    const imageId = queue.next()!;
+    const before = queue.memoryPages;
+
+    // Each record lists 20,000 waiting pods (80 KB); the output buffer must be reused or counted as garbage.
+    for (let call = 0; call < 3_000; call++) expect(queue.imageInfo(imageId).podIds).toHaveLength(20_000);
+
+    expect(queue.memoryPages).toBeLessThanOrEqual(2 * before);
+  }, FUZZ_TEST_TIMEOUT_MS);
+});
