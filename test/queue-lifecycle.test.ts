@@ -5,35 +5,16 @@
 import { describe, expect, it } from "vitest";
 
 import { PodFlag } from "../host/abi/constants.ts";
-import { encodePod, type ConfigRecord, type PodRequest } from "../host/abi/records.ts";
+import { encodePod, type PodRequest } from "../host/abi/records.ts";
 import { PolicyError } from "../host/errors.ts";
-import { PolicyModule } from "../host/loader.ts";
 import { PullQueue } from "../host/queue.ts";
-import { DEFAULT_RECORD } from "./support/fixtures.ts";
+import { BASE_TIME_MS, DEFAULT_RECORD, POLICY, createQueue, imageOf, pod } from "./support/fixtures.ts";
 
-const policy = PolicyModule.load();
+const policy = POLICY;
 
-/** Creation time of most test pods: 2024-01-01T00:00:00Z. */
-const BASE_TIME_MS = Date.UTC(2024, 0, 1);
 /** What a slot's second generation adds to an id: ids keep the slot in their low 18 bits. */
 const NEXT_GENERATION = 2 ** 18;
 
-
-/** Creates a queue. With `config`, it is configured from the defaults with those fields replaced. */
-function createQueue(config?: Partial<ConfigRecord>): PullQueue {
-  const queue = PullQueue.create(policy);
-  if (config !== undefined) queue.configure({ ...DEFAULT_RECORD, ...config });
-  return queue;
-}
-
-function imageOf(name: string): string {
-  return `registry.example.com/${name}:v1`;
-}
-
-/** Builds a default-tier pod in namespace "apps" with one image named after it. `fields` replace or add fields. */
-function pod(name: string, fields: Partial<PodRequest> = {}): PodRequest {
-  return { namespace: "apps", name, creationTimeMs: BASE_TIME_MS, images: [imageOf(name)], ...fields };
-}
 
 /** Calls `action` and returns the status of the PolicyError it throws. Fails when it throws nothing. */
 function statusOf(action: () => unknown): string {

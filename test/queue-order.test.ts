@@ -6,38 +6,16 @@
 import { describe, expect, it } from "vitest";
 
 import { Reason } from "../host/abi/constants.ts";
-import type { ConfigRecord, PodRequest } from "../host/abi/records.ts";
+import type { PodRequest } from "../host/abi/records.ts";
 import { DEFAULT_CONFIG } from "../host/config.ts";
 import type { NamespaceRecord } from "../host/kube/records.ts";
-import { PolicyModule } from "../host/loader.ts";
 import { createConfiguredQueue } from "../host/plan.ts";
 import { PullQueue } from "../host/queue.ts";
-import { DEFAULT_RECORD } from "./support/fixtures.ts";
+import { BASE_TIME_MS, POLICY, createQueue, imageOf, pod } from "./support/fixtures.ts";
 
-const policy = PolicyModule.load();
-
-/** Creation time of most test pods: 2024-01-01T00:00:00Z. */
-const BASE_TIME_MS = Date.UTC(2024, 0, 1);
-
+const policy = POLICY;
 
 const SHA256 = "sha256:" + "0123456789abcdef".repeat(4);
-
-/** Creates a queue. With `config`, it is configured from the defaults with those fields replaced. */
-function createQueue(config?: Partial<ConfigRecord>): PullQueue {
-  const queue = PullQueue.create(policy);
-  if (config !== undefined) queue.configure({ ...DEFAULT_RECORD, ...config });
-  return queue;
-}
-
-/** Returns the normalized reference every pod gets by default: one image named after the pod. */
-function imageOf(name: string): string {
-  return `registry.example.com/${name}:v1`;
-}
-
-/** Builds a default-tier pod in namespace "apps" created at BASE_TIME_MS. `fields` replace or add fields. */
-function pod(name: string, fields: Partial<PodRequest> = {}): PodRequest {
-  return { namespace: "apps", name, creationTimeMs: BASE_TIME_MS, images: [imageOf(name)], ...fields };
-}
 
 /** Drains the queue one image at a time and returns the normalized references in pull order. */
 function pullOrder(queue: PullQueue): string[] {
