@@ -84,7 +84,7 @@ export class IdPool {
   }
 
   /**
-   * Rebuilds the pool for a restore: `generations` holds every slot's generation below
+   * Rebuilds the pool for a restore: `generations` contains every slot's generation below
    * its length (the high-water mark), and slots that `used` does not contain are free.
    */
   reset(generations: Array<u16>, used: Set<u32>): void {

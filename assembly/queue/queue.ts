@@ -378,9 +378,9 @@ export class PullQueue {
   // ── next and complete ────────────────────────────────────────────────
 
   /**
-   * Hands out the best pending image; returns its id, or 0 when none is pending, every slot
-   * is busy, or (with holdLowerTiers) the best pending image is of a lower tier than an image
-   * in flight.
+   * Hands out the best pending image and returns its id. Returns 0 when none is pending or
+   * every slot is busy, and, with holdLowerTiers, when an image in flight is of a higher tier
+   * than the best pending one.
    */
   next(): u32 {
     const inFlight = this.inFlightIds;

@@ -6,7 +6,7 @@
 
 const encoder = new TextEncoder();
 
-/** Where one field of a record starts, and what was written there. */
+/** The start offset of one field of a record, with the field's name and value. */
 export interface FieldMark {
   offset: number;
   field: string;
