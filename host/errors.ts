@@ -6,7 +6,7 @@ import { errorName, errorText } from "./abi/status.ts";
 export class PolicyError extends Error {
   /** The ABI status name, for example ERR_INVALID_REFERENCE. */
   readonly status: string;
-  /** What the status means and what to do about it. */
+  /** Meaning of the status and what to do about it. */
   readonly detail: string;
 
   constructor(

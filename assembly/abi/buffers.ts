@@ -14,7 +14,7 @@ import { MAX_INPUT_BYTES } from "./limits";
 
 // Buffers of this size are kept after a larger input or output shrinks back.
 const RESIDENT_BYTES: i32 = 64 * 1024;
-// A buffer above this size is released once a call needs less; smaller ones stay, so that
+// A buffer above this size is released once a call needs less. Smaller ones stay, so that
 // repeated results of a few hundred KiB (image info of a widely shared image) reuse one buffer.
 const TRIM_BYTES: i32 = 1 << 20;
 

@@ -5,7 +5,7 @@
 //   images:     [img]    [img]    [img]
 //
 // Keys are copied into one flat array so that a sift compares neighbouring
-// memory instead of following pointers to image objects; an image's key is
+// memory instead of following pointers to image objects. An image's key is
 // copied again whenever it changes (update). Each image stores its position
 // (heapIndex), so any image can be re-keyed or removed in O(log n).
 //

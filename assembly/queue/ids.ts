@@ -2,7 +2,7 @@
 //
 //   id = generation << SLOT_BITS | slot        (bit 31 always 0, so ids are positive i32)
 //
-// The slot indexes the table; the generation changes each time the slot is
+// The slot indexes the table. The generation changes each time the slot is
 // freed, so a stale id (an image completed twice, a pod removed twice) does
 // not match whatever took the slot since. The lowest free slot is always
 // taken first, so the ids handed out depend only on which slots are in use

@@ -195,7 +195,7 @@ function decodeBody(body: Reader): PullQueue | null {
   const queue = new PullQueue();
   queue.config = readConfig(body);
   queue.sequence = <u64>body.i64();
-  // Word 3 of the key holds sequences up to MAX_SEQUENCE; the next one may be one above.
+  // Word 3 of the key stores sequences up to MAX_SEQUENCE, and the next one may be one above.
   if (queue.sequence > MAX_SEQUENCE + 1) return null;
   queue.pullsSucceeded = <u64>body.i64();
   queue.pullsFailed = <u64>body.i64();

@@ -94,7 +94,7 @@ export class RecordBuilder {
 
     const bytes = encoder.encode(value);
     if (bytes.length > 0xffff) {
-      throw new RecordEncodingError(field, value, `${bytes.length} UTF-8 bytes exceed the 65535 a u16 length holds`);
+      throw new RecordEncodingError(field, value, `${bytes.length} UTF-8 bytes exceed the maximum of 65535 that the u16 length prefix allows`);
     }
     const at = this.reserve(field, value, 2 + bytes.length);
     scratchView.setUint16(at, bytes.length, true);
